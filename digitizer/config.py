@@ -1,0 +1,68 @@
+"""Settings, validated once into a typed object before any page is touched."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from .errors import BadOptionError
+from .load import DEFAULT_MAX_PIXELS
+from .ocr.ppocr import SPEED_PRESETS
+
+__all__ = ["ENGINES", "Options"]
+
+ENGINES = ("ppocr", "paddle")
+LANGS = ("zh", "en")
+ORIENTATIONS = ("auto", "0", "90", "180", "270")
+
+
+@dataclass
+class Options:
+    """Everything that changes a page's result (recorded in the JSON; part of a batch's resume key)."""
+
+    engine: str = "ppocr"
+    lang: str = "zh"
+    speed: str = "balanced"
+    deskew: bool = True
+    orientation: str = "auto"
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    pdf_dpi: int = 300
+    threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    det_max_side: int = 0
+    det_tile: int = 1536
+    box_thresh: float = 0.5
+    rec_batch: int = 16
+    use_cls: bool = False
+    model_dir: str | None = None
+
+    def validate(self) -> Options:
+        """Check every value; raise BadOptionError with what to do instead."""
+        if self.engine not in ENGINES:
+            raise BadOptionError(f"--engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
+        if self.lang not in LANGS:
+            raise BadOptionError(f"--lang must be one of {', '.join(LANGS)}, not {self.lang!r}")
+        if self.speed not in SPEED_PRESETS:
+            raise BadOptionError(f"--speed must be one of {', '.join(SPEED_PRESETS)}, not {self.speed!r}")
+        self.orientation = str(self.orientation)
+        if self.orientation not in ORIENTATIONS:
+            raise BadOptionError(f"--orientation must be one of {', '.join(ORIENTATIONS)}")
+        if self.max_pixels < 0:
+            raise BadOptionError("--max-pixels must be >= 0 (0: no limit)")
+        if not 36 <= self.pdf_dpi <= 1200:
+            raise BadOptionError("--pdf-dpi must be within 36..1200")
+        if self.threads < 1:
+            raise BadOptionError("threads must be >= 1")
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_kwargs(cls, **kwargs: Any) -> Options:
+        """Build from keyword options, rejecting unknown names."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(kwargs) - known
+        if unknown:
+            raise BadOptionError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        return cls(**{k: v for k, v in kwargs.items() if v is not None}).validate()

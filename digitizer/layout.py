@@ -1,0 +1,384 @@
+"""Page segmentation on the straightened image: rule lines, boxed ads, photos, dark bands, line kinds.
+
+Input: the straightened page and the PP-OCR text lines on it. Output: a ``Layout`` that the reading-order
+stage turns into blocks. Everything here is in straightened-image pixels.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from .ocr.base import OcrLine
+from .straighten import ink_mask
+
+__all__ = ["Box", "Layout", "TLine", "segment"]
+
+Box = tuple[float, float, float, float]
+
+BYLINE = re.compile(
+    r"^\s*(本报记者|本报通讯员|记者|通讯员|特约记者|文[/／:：]|图[/／:：]|By\s+[A-Z]|BY\s+[A-Z]|Staff\s+Writer|From\s+our)"
+)
+
+
+@dataclass
+class TLine:
+    """A text line while the page is being laid out."""
+
+    ocr: OcrLine
+    box: Box
+    kind: str = "text"
+    frame: int | None = None  # index of the ad frame holding it
+    photo: int | None = None  # index of the photo it captions
+    ink: float = 0.0  # share of dark pixels: bold type has more
+    column: int = 0  # leaf region of the XY-cut it was read in
+
+    @property
+    def text(self) -> str:
+        return self.ocr.text
+
+    @property
+    def vertical(self) -> bool:
+        return self.ocr.vertical
+
+    @property
+    def h(self) -> float:
+        """Type size: the line's thickness across its reading direction."""
+        w, h = self.box[2] - self.box[0], self.box[3] - self.box[1]
+        return w if self.vertical else h
+
+    @property
+    def length(self) -> float:
+        w, h = self.box[2] - self.box[0], self.box[3] - self.box[1]
+        return h if self.vertical else w
+
+
+@dataclass
+class Layout:
+    """What segmentation found on a page."""
+
+    width: int
+    height: int
+    lines: list[TLine]
+    body_h: float
+    hrules: list[Box] = field(default_factory=list)
+    vrules: list[Box] = field(default_factory=list)
+    frames: list[Box] = field(default_factory=list)
+    photos: list[Box] = field(default_factory=list)
+    bands: list[Box] = field(default_factory=list)
+    dropped: int = 0
+
+
+def _quad_box(q: np.ndarray) -> Box:
+    return float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _inside(inner: Box, outer: Box, slack: float = 4.0) -> bool:
+    return (
+        inner[0] >= outer[0] - slack
+        and inner[1] >= outer[1] - slack
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+    )
+
+
+def _area(b: Box) -> float:
+    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+
+def _share_inside(inner: Box, outer: Box) -> float:
+    ix = _overlap(inner[0], inner[2], outer[0], outer[2])
+    iy = _overlap(inner[1], inner[3], outer[1], outer[3])
+    return ix * iy / max(1.0, _area(inner))
+
+
+def find_rules(mask: np.ndarray, body_h: float, min_len: int) -> tuple[list[Box], list[Box], np.ndarray]:
+    """Thin horizontal and vertical strokes of at least ``min_len`` (rules, box borders); and their mask."""
+    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1))
+    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len))
+    hm = cv2.morphologyEx(mask, cv2.MORPH_OPEN, hk)
+    vm = cv2.morphologyEx(mask, cv2.MORPH_OPEN, vk)
+    max_thick = max(6.0, body_h * 0.5)
+    hr: list[Box] = []
+    vr: list[Box] = []
+    for m, out, horizontal in ((hm, hr, True), (vm, vr, False)):
+        n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+        for i in range(1, n):
+            x, y, bw, bh = stats[i, :4]
+            thick, length = (bh, bw) if horizontal else (bw, bh)
+            if length >= min_len and thick <= max_thick:
+                out.append((float(x), float(y), float(x + bw), float(y + bh)))
+    return hr, vr, cv2.bitwise_or(hm, vm)
+
+
+def find_frames(rule_mask: np.ndarray, dark: np.ndarray, body_h: float, page_area: float) -> list[Box]:
+    """Closed rectangles drawn with rules (classified-ad boxes); a frame that holds frames is a container."""
+    h, w = rule_mask.shape
+    # Inverted title bars merge with the border they touch: count them as border too.
+    m = cv2.bitwise_or(rule_mask, dark)
+    m = cv2.dilate(m, np.ones((3, 3), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    frames: list[Box] = []
+    band = max(3, int(body_h * 0.25))
+    for i in range(1, n):
+        x, y, bw, bh = stats[i, :4]
+        if bw < 4 * body_h or bh < 1.5 * body_h or bw * bh > page_area * 0.5:
+            continue
+        edges = (
+            m[y : y + band, x : x + bw],
+            m[y + bh - band : y + bh, x : x + bw],
+            m[y : y + bh, x : x + band],
+            m[y : y + bh, x + bw - band : x + bw],
+        )
+        cover = [e.max(axis=0 if k < 2 else 1).mean() / 255 for k, e in enumerate(edges)]
+        inner = rule_mask[y + 2 * band : y + bh - 2 * band, x + 2 * band : x + bw - 2 * band]
+        hollow = inner.size > 0 and inner.mean() / 255 < 0.5
+        if min(cover) >= 0.85 and hollow:
+            frames.append((float(x), float(y), float(x + bw), float(y + bh)))
+    # Drop containers: a frame around other frames is the page's border, not an ad.
+    return [f for f in frames if sum(1 for g in frames if g is not f and _inside(g, f)) == 0]
+
+
+def find_dark_bands(grey: np.ndarray, body_h: float) -> tuple[list[Box], np.ndarray]:
+    """Solid dark areas (inverted title bars, section bands)."""
+    dark = (grey < 90).astype(np.uint8) * 255
+    k = max(3, int(body_h * 0.3))
+    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    bands: list[Box] = []
+    for i in range(1, n):
+        x, y, bw, bh = stats[i, :4]
+        if bh >= body_h * 0.8 and bw >= 2 * body_h and stats[i, cv2.CC_STAT_AREA] >= 0.5 * bw * bh:
+            bands.append((float(x), float(y), float(x + bw), float(y + bh)))
+    return bands, dark
+
+
+def find_photos(image: np.ndarray, grey: np.ndarray, lines: list[TLine], rules: np.ndarray, body_h: float,
+                bands: list[Box]) -> list[Box]:
+    """Pictures: large areas of tone or colour that hold no text lines."""
+    h, w = grey.shape
+    s = 4
+    small = cv2.resize(grey, (w // s, h // s), interpolation=cv2.INTER_AREA)
+    # Paper level from the page's bright side: a local background would sink into a large picture.
+    paper = float(np.percentile(small, 90))
+    hsv = cv2.cvtColor(cv2.resize(image, (w // s, h // s), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2HSV)
+    tone = ((paper - small.astype(np.float32)) > 50) | (hsv[:, :, 1] > 60)
+    m = tone.astype(np.uint8) * 255
+    pad = max(1, int(body_h * 0.4 / s))
+    for ln in lines:
+        x0, y0, x1, y1 = (int(v / s) for v in ln.box)
+        m[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad] = 0
+    for b in bands:
+        # Dark bars that hold text are inverted titles; dark areas without text may be part of a picture.
+        if any(_share_inside(ln.box, b) > 0.6 for ln in lines):
+            x0, y0, x1, y1 = (int(v / s) for v in b)
+            m[y0:y1, x0:x1] = 0
+    m[cv2.resize(rules, (m.shape[1], m.shape[0])) > 0] = 0
+    k = max(3, int(body_h / s))
+    m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    photos: list[Box] = []
+    min_side = 4 * body_h / s
+    for i in range(1, n):
+        x, y, bw, bh = stats[i, :4]
+        if bw >= min_side and bh >= min_side and stats[i, cv2.CC_STAT_AREA] >= 0.6 * bw * bh:
+            photos.append((float(x * s), float(y * s), float((x + bw) * s), float((y + bh) * s)))
+    # Pieces of one picture (split by a light patch) touch or overlap: merge them.
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(photos)):
+            for j in range(i + 1, len(photos)):
+                a, b = photos[i], photos[j]
+                touch = a[0] - body_h <= b[2] and b[0] - body_h <= a[2] and a[1] - body_h <= b[3] and b[1] - body_h <= a[3]
+                # Side by side with the same top and bottom: one picture with a light middle.
+                aligned = abs(a[1] - b[1]) < body_h and abs(a[3] - b[3]) < body_h
+                if touch or aligned:
+                    photos[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    del photos[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return photos
+
+
+def _contrast_ok(grey: np.ndarray, box: Box, paper: float) -> bool:
+    """False for faint marks: bleed-through from the reverse page, noise in a picture."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    crop = grey[max(0, y0) : y1, max(0, x0) : x1]
+    if crop.size == 0:
+        return False
+    lo, hi = np.percentile(crop, [3, 97])
+    return (hi - lo) > 70 and lo < paper - 60
+
+
+def segment(image: np.ndarray, ocr_lines: list[OcrLine]) -> Layout:
+    """Find the page's parts and give each line a kind."""
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    h, w = grey.shape
+    paper = float(np.percentile(grey, 90))
+    lines = [TLine(o, _quad_box(o.quad)) for o in ocr_lines]
+    kept = [ln for ln in lines if ln.text.strip() and _contrast_ok(grey, ln.box, paper)]
+    dropped = len(lines) - len(kept)
+    lines = kept
+    sizes = [ln.h for ln in lines if ln.length > 4 * ln.h] or [ln.h for ln in lines] or [30.0]
+    body_h = float(np.median(sizes))
+    mask = cv2.bitwise_or(ink_mask(grey), ((grey < 110).astype(np.uint8) * 255))
+    # Text is not a rule: blank out the lines before looking for long strokes.
+    text_free = mask.copy()
+    for ln in lines:
+        x0, y0, x1, y1 = (int(v) for v in ln.box)
+        m = max(1, int(ln.h * 0.08))
+        text_free[y0 + m : y1 - m, x0 + m : x1 - m] = 0
+    hr, vr, _ = find_rules(text_free, body_h, int(max(8 * body_h, min(h, w) * 0.06)))
+    _, _, rule_mask = find_rules(text_free, body_h, int(2.5 * body_h))
+    bands, dark = find_dark_bands(grey, body_h)
+    frames = find_frames(rule_mask, dark, body_h, float(w * h))
+    # Only lines read with confidence are sure to be text; marks in a picture read as garbage.
+    sure = [ln for ln in lines if ln.ocr.confidence >= 0.8]
+    photos = find_photos(image, grey, sure, rule_mask, body_h, bands)
+    # Lines inside a picture are marks in the picture, not text of the page.
+    photos = [p for p in photos if not any(_inside(p, f) for f in frames)]
+    lines = [ln for ln in lines if not any(_share_inside(ln.box, p) > 0.6 for p in photos)]
+    for ln in lines:
+        for i, f in enumerate(frames):
+            if _share_inside(ln.box, f) > 0.6:
+                ln.frame = i
+                break
+        x0, y0, x1, y1 = (int(v) for v in ln.box)
+        crop = mask[y0:y1, x0:x1]
+        ln.ink = float(crop.mean() / 255) if crop.size else 0.0
+    lay = Layout(w, h, lines, body_h, hr, vr, frames, photos, bands, dropped)
+    classify(lay)
+    return lay
+
+
+def classify(lay: Layout) -> None:
+    """Give each line its kind from size, weight, position and neighbours."""
+    body = lay.body_h
+    lines = lay.lines
+    body_ink = float(np.median([ln.ink for ln in lines if abs(ln.h - body) < 0.2 * body] or [0.2]))
+    # Running header and footer: above the first / below the last long rule near the page's edges.
+    long_rules = [r for r in lay.hrules if r[2] - r[0] > 0.5 * lay.width]
+    top = [r for r in long_rules if r[1] < 0.15 * lay.height]
+    bottom = [r for r in long_rules if r[3] > 0.85 * lay.height]
+    head_y = min((r[1] for r in top), default=None)
+    foot_y = max((r[3] for r in bottom), default=None)
+    for ln in lines:
+        if ln.frame is not None:
+            ln.kind = "ad"
+            continue
+        if head_y is not None and ln.box[3] <= head_y + 2 and ln.h < 2 * body:
+            ln.kind = "header"
+        elif foot_y is not None and ln.box[1] >= foot_y - 2 and ln.h < 2 * body:
+            ln.kind = "footer"
+    free = [ln for ln in lines if ln.kind == "text"]
+    for ln in free:
+        size = ln.h / body
+        in_band = any(_share_inside(ln.box, b) > 0.6 for b in lay.bands)
+        below_frames = [
+            f
+            for f in lay.frames
+            if f[1] >= ln.box[3] - 2
+            and f[1] - ln.box[3] < 6 * ln.h
+            and not any(
+                o is not ln
+                and o.frame is None
+                and ln.box[3] <= o.box[1] < f[1]
+                and _overlap(o.box[0], o.box[2], ln.box[0] - 2 * ln.h, ln.box[2] + 2 * ln.h) > 0
+                for o in lines
+            )
+        ]
+        if size >= 1.25 and (
+            (in_band and any(b[2] - b[0] > 0.4 * lay.width for b in lay.bands if _share_inside(ln.box, b) > 0.6))
+            or below_frames
+        ):
+            ln.kind = "section"
+        elif size >= 1.8:
+            ln.kind = "headline"
+        elif BYLINE.match(ln.text) and ln.length < 40 * body:
+            ln.kind = "byline"
+        elif (size >= 1.2 and (len(ln.text.strip()) >= 4 or size >= 1.5)) or (
+            len(ln.text.strip()) >= 4 and ln.ink > body_ink * (1.15 if size >= 1.12 else 1.4) and ln.length < 25 * body
+        ):
+            ln.kind = "heading"
+    # Subtitle: a mid-size line straight under a headline.
+    for ln in free:
+        if ln.kind != "heading":
+            continue
+        for hd in free:
+            if (
+                hd.kind in ("headline", "subtitle")
+                and 0 <= ln.box[1] - hd.box[3] < 1.5 * hd.h
+                and _overlap(ln.box[0], ln.box[2], hd.box[0], hd.box[2]) > 0.3 * ln.length
+                and ln.h < hd.h
+            ):
+                ln.kind = "subtitle"
+                break
+    # Captions: the small lines right under (or over) a picture, within its width.
+    for pi, p in enumerate(lay.photos):
+        for ln in free:
+            if ln.kind not in ("text", "heading") or ln.h > 1.3 * body:
+                continue
+            below = 0 <= ln.box[1] - p[3] < 2.0 * body
+            within = ln.box[0] >= p[0] - body and ln.box[2] <= p[2] + body
+            if below and within:
+                ln.kind = "caption"
+                ln.photo = pi
+
+
+def split_at_gutters(mask: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarray]:
+    """Cut detected lines that run across a column gutter (the detector merges lines on one baseline).
+
+    A gutter is a gap in the line's ink at least 0.8 line heights wide that stays empty for several
+    line heights above and below: a river of white between columns, not a space between words.
+    """
+    if not quads:
+        return quads
+    hs = [float(np.linalg.norm(q[0] - q[3])) for q in quads]
+    body = float(np.median(hs))
+    H, W = mask.shape
+    out: list[np.ndarray] = []
+    for q, h in zip(quads, hs, strict=True):
+        w = float(np.linalg.norm(q[0] - q[1]))
+        if w < 6 * h or h > 2.5 * body:
+            out.append(q)
+            continue
+        x0, y0 = int(max(0, q[:, 0].min())), int(max(0, q[:, 1].min()))
+        x1, y1 = int(min(W, q[:, 0].max())), int(min(H, q[:, 1].max()))
+        prof = mask[y0:y1, x0:x1].max(axis=0) > 0
+        cuts = []
+        run_start = None
+        for x, ink in enumerate(prof):
+            if not ink and run_start is None:
+                run_start = x
+            elif ink and run_start is not None:
+                if x - run_start >= 0.8 * h and run_start > 0:
+                    a, b = x0 + run_start, x0 + x
+                    m = int((b - a) * 0.25)
+                    # Empty above or below (a picture may sit over one side of the gutter).
+                    above = mask[max(0, int(y0 - 3 * h)) : y0, a + m : b - m]
+                    below = mask[y1 : min(H, int(y1 + 3 * h)), a + m : b - m]
+                    if any(s.size and s.mean() / 255 < 0.01 for s in (above, below)):
+                        cuts.append((a, b))
+                run_start = None
+        if not cuts:
+            out.append(q)
+            continue
+        left = float(q[:, 0].min())
+        top, bot = float(q[:, 1].min()), float(q[:, 1].max())
+        pad = 0.15 * h
+        for a, b in cuts:
+            out.append(np.array([[left, top], [a + pad, top], [a + pad, bot], [left, bot]], np.float32))
+            left = b - pad
+        out.append(np.array([[left, top], [x1, top], [x1, bot], [left, bot]], np.float32))
+    return out

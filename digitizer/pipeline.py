@@ -1,0 +1,238 @@
+"""One page through every stage: straighten → detect → segment → recognize → order → result tree.
+
+``convert`` is the library API; the CLI and the batch runner are thin layers over it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from . import __version__
+from .config import Options
+from .layout import segment, split_at_gutters
+from .load import PageImage, load_pages
+from .model import Article, BBox, Block, Char, Document, Line, Page, Word
+from .ocr import OcrEngine, get_engine
+from .ocr.base import OcrLine
+from .order import WorkBlock, assemble
+from .straighten import ink_mask, map_points, straighten
+
+__all__ = ["build_engine", "convert", "convert_page"]
+
+log = logging.getLogger(__name__)
+
+
+def build_engine(opts: Options) -> OcrEngine:
+    """The OCR engine the options ask for (cached per process)."""
+    if opts.engine == "paddle":
+        return get_engine("paddle", threads=opts.threads, model_dir=opts.model_dir, box_thresh=opts.box_thresh)
+    return get_engine(
+        "ppocr",
+        speed=opts.speed,
+        threads=opts.threads,
+        det_max_side=opts.det_max_side,
+        det_tile=opts.det_tile,
+        box_thresh=opts.box_thresh,
+        rec_batch=opts.rec_batch,
+        use_cls=opts.use_cls,
+    )
+
+
+def _probe_quads(engine: OcrEngine, image: np.ndarray, side: int = 1280) -> tuple[list[np.ndarray], float]:
+    h, w = image.shape[:2]
+    scale = min(1.0, side / max(h, w))
+    small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    return [q / scale for q in engine.detect(small)], scale
+
+
+def _sideways(engine: OcrEngine) -> Any:
+    def probe(image: np.ndarray) -> bool:
+        quads, _ = _probe_quads(engine, image)
+        horiz = vert = 0.0
+        for q in quads:
+            w = float(np.linalg.norm(q[0] - q[1]))
+            h = float(np.linalg.norm(q[0] - q[3]))
+            if w > 1.5 * h:
+                horiz += w * h
+            elif h > 1.5 * w:
+                vert += w * h
+        return vert > 1.5 * horiz
+
+    return probe
+
+
+def _upright(engine: OcrEngine) -> Any:
+    def score(image: np.ndarray) -> float:
+        quads, _ = _probe_quads(engine, image)
+        quads = [q for q in quads if np.linalg.norm(q[0] - q[1]) > 3 * np.linalg.norm(q[0] - q[3])]
+        quads.sort(key=lambda q: -float(np.linalg.norm(q[0] - q[1])))
+        lines = engine.recognize(image, quads[:12])
+        return float(np.mean([ln.confidence for ln in lines])) if lines else 0.0
+
+    return score
+
+
+def _box(pts: np.ndarray) -> BBox:
+    return BBox(float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
+
+
+def _clip(b: BBox, w: int, h: int) -> BBox:
+    return BBox(max(0.0, b.x0), max(0.0, b.y0), max(0.0, min(float(w), b.x1)), max(0.0, min(float(h), b.y1)))
+
+
+def _line_to_model(o: OcrLine, inv: np.ndarray, w: int, h: int, spaced: bool) -> Line:
+    poly = map_points(inv, o.quad)
+    words: list[Word] = []
+    run: list[tuple[str, np.ndarray, float]] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        pts = np.vstack([q for _, q, _ in run])
+        chars = [] if spaced else [Char(t, _clip(_box(q), w, h), c) for t, q, c in run]
+        words.append(
+            Word(
+                "".join(t for t, _, _ in run),
+                _clip(_box(pts), w, h),
+                float(np.mean([c for _, _, c in run])),
+                chars,
+            )
+        )
+        run.clear()
+
+    for cb in o.chars:
+        if cb.text.isspace():
+            flush()
+            continue
+        run.append((cb.text, map_points(inv, cb.quad), min(1.0, max(0.0, cb.confidence))))
+    flush()
+    return Line(
+        o.text.strip(),
+        _clip(_box(poly), w, h),
+        [(float(x), float(y)) for x, y in poly],
+        min(1.0, max(0.0, o.confidence)),
+        words,
+        o.model,
+        o.vertical,
+    )
+
+
+def _map_box(b: tuple[float, float, float, float], inv: np.ndarray, w: int, h: int) -> BBox:
+    return _clip(_box(map_points(inv, np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]]))), w, h)
+
+
+def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = None) -> Page:
+    """Convert one decoded page into a ``Page`` in the original scan's pixels."""
+    engine = engine or build_engine(opts)
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    image = page_img.image
+    oh, ow = image.shape[:2]
+    orient: str | int = opts.orientation if opts.orientation == "auto" else int(opts.orientation)
+    st = straighten(
+        image,
+        deskew=opts.deskew,
+        orientation=orient,
+        upright_score=_upright(engine) if orient == "auto" else None,
+        sideways=_sideways(engine) if orient == "auto" else None,
+    )
+    timings["straighten"] = time.perf_counter() - t0
+    t = time.perf_counter()
+    grey = cv2.cvtColor(st.image, cv2.COLOR_BGR2GRAY)
+    quads = split_at_gutters(ink_mask(grey), engine.detect(st.image))
+    timings["detect"] = time.perf_counter() - t
+    t = time.perf_counter()
+    ocr_lines = engine.recognize(st.image, quads)
+    timings["recognize"] = time.perf_counter() - t
+    t = time.perf_counter()
+    lay = segment(st.image, ocr_lines)
+    work = assemble(lay)
+    timings["layout"] = time.perf_counter() - t
+    inv = np.linalg.inv(st.matrix)
+    spaced = opts.lang == "en"
+    page = Page(
+        index=page_img.index,
+        width=ow,
+        height=oh,
+        source=page_img.source,
+        page_id=page_img.page_id,
+        lang=opts.lang,
+        angle=st.angle,
+        orientation=st.orientation,
+        transform=st.matrix.tolist(),
+        dpi=page_img.dpi,
+    )
+    page.blocks, page.articles = _blocks(work, inv, ow, oh, spaced, page.page_id)
+    timings["total"] = time.perf_counter() - t0
+    page.timings = timings
+    return page
+
+
+def _blocks(
+    work: list[WorkBlock], inv: np.ndarray, w: int, h: int, spaced: bool, page_id: str
+) -> tuple[list[Block], list[Article]]:
+    blocks: list[Block] = []
+    articles: list[Article] = []
+    current: Article | None = None
+    for i, wb in enumerate(work):
+        lines = [_line_to_model(tl.ocr, inv, w, h, spaced) for tl in wb.lines]
+        bbox = BBox.union_of([ln.bbox for ln in lines]) if lines else _map_box(wb.box, inv, w, h)
+        if wb.kind == "ad":
+            bbox = _map_box(wb.box, inv, w, h)
+        conf = (
+            sum(ln.confidence * max(1, len(ln.text)) for ln in lines) / sum(max(1, len(ln.text)) for ln in lines)
+            if lines
+            else 1.0
+        )
+        b = Block(
+            id=f"{page_id}_b{i + 1:03d}",
+            kind=wb.kind,
+            bbox=bbox,
+            reading_index=i,
+            lines=lines,
+            text=wb.text,
+            confidence=conf,
+            title=wb.title,
+            phones=wb.phones,
+            parts=[_map_box(p, inv, w, h) for p in wb.parts],
+        )
+        if wb.kind == "headline":
+            current = Article(f"{page_id}_a{len(articles) + 1:02d}", [], wb.text)
+            articles.append(current)
+        elif wb.kind in ("section", "ad", "footer", "header"):
+            current = None
+        if current is not None and wb.kind in ("headline", "subtitle", "para", "heading", "byline", "caption", "photo"):
+            current.block_ids.append(b.id)
+            b.article = current.id
+        blocks.append(b)
+    return blocks, articles
+
+
+def convert(source: str | Path | np.ndarray, **options: Any) -> Document:
+    """Convert a scan (a file path, or a BGR/grey image array) into a ``Document``.
+
+    Options are those of ``Options`` (engine, lang, speed, deskew, orientation, max_pixels, pdf_dpi, ...).
+
+    Example:
+        >>> doc = digitizer.convert("samples/zh_front.jpg", lang="zh")  # doctest: +SKIP
+        >>> print(doc.pages[0].blocks[0].text)  # doctest: +SKIP
+    """
+    opts = Options.from_kwargs(**options)
+    engine = build_engine(opts)
+    if isinstance(source, np.ndarray):
+        img = source if source.ndim == 3 else cv2.cvtColor(source, cv2.COLOR_GRAY2BGR)
+        pages_in = [PageImage(np.ascontiguousarray(img[:, :, :3]), "", 0)]
+        src = "<array>"
+    else:
+        pages_in = list(load_pages(source, max_pixels=opts.max_pixels, pdf_dpi=opts.pdf_dpi))
+        src = str(source)
+    doc = Document(source=src, engine=engine.info(), settings=opts.as_dict(), version=__version__)
+    for pi in pages_in:
+        doc.pages.append(convert_page(pi, opts, engine))
+    return doc
