@@ -13,7 +13,7 @@ from .ocr.ppocr import SPEED_PRESETS
 __all__ = ["ENGINES", "Options"]
 
 ENGINES = ("ppocr", "paddle")
-LANGS = ("zh", "en")
+LANGS = ("auto", "zh", "en")
 ORIENTATIONS = ("auto", "0", "90", "180", "270")
 
 
@@ -22,7 +22,7 @@ class Options:
     """Everything that changes a page's result (recorded in the JSON; part of a batch's resume key)."""
 
     engine: str = "ppocr"
-    lang: str = "zh"
+    lang: str = "auto"
     speed: str = "balanced"
     deskew: bool = True
     orientation: str = "auto"

@@ -127,6 +127,15 @@ def _map_box(b: tuple[float, float, float, float], inv: np.ndarray, w: int, h: i
     return _clip(_box(map_points(inv, np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]]))), w, h)
 
 
+def detect_lang(lines: list[OcrLine]) -> str:
+    """``zh`` when a good share of the recognized characters are CJK, else ``en``."""
+    chars = [ch for ln in lines for ch in ln.text if not ch.isspace()]
+    if not chars:
+        return "zh"
+    cjk = sum(1 for ch in chars if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
+    return "zh" if cjk >= 0.2 * len(chars) else "en"
+
+
 def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = None) -> Page:
     """Convert one decoded page into a ``Page`` in the original scan's pixels."""
     engine = engine or build_engine(opts)
@@ -151,18 +160,19 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     ocr_lines = engine.recognize(st.image, quads)
     timings["recognize"] = time.perf_counter() - t
     t = time.perf_counter()
+    lang = opts.lang if opts.lang != "auto" else detect_lang(ocr_lines)
     lay = segment(st.image, ocr_lines)
     work = assemble(lay)
     timings["layout"] = time.perf_counter() - t
     inv = np.linalg.inv(st.matrix)
-    spaced = opts.lang == "en"
+    spaced = lang == "en"
     page = Page(
         index=page_img.index,
         width=ow,
         height=oh,
         source=page_img.source,
         page_id=page_img.page_id,
-        lang=opts.lang,
+        lang=lang,
         angle=st.angle,
         orientation=st.orientation,
         transform=st.matrix.tolist(),

@@ -1,0 +1,39 @@
+# digitizer: `make run` converts the samples, `make test` runs the tests. Both set up everything first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FORMATS ?= txt,md,json
+
+.PHONY: install run test bench lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@if ! fc-list 2>/dev/null | grep -q "Noto Serif CJK"; then \
+	  echo "installing fonts-noto-cjk (Debian) for synthetic test pages"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-dejavu-core) \
+	  || echo "warning: could not install fonts-noto-cjk; synthetic-page tests will be skipped"; \
+	fi
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,paddle]'
+	touch $(STAMP)
+
+run: install
+	mkdir -p output
+	$(BIN)/digitizer convert samples/*.jpg -o output --format $(FORMATS)
+	$(BIN)/digitizer eval samples output
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/run_bench.py
+
+lint: install
+	$(BIN)/ruff check digitizer tests bench
+	$(BIN)/mypy digitizer
+
+clean:
+	rm -rf output/*.txt output/*.json output/*.md output/*.xml output/*.html output/*.jsonl

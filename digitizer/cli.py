@@ -1,0 +1,202 @@
+"""Command line: thin over the library. Errors become one line on stderr and a stable exit code."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import DigitizerError, ExitCode, OutputError
+
+log = logging.getLogger("digitizer")
+
+FORMATS_HELP = "Comma-separated formats: txt, md, json, alto, page, hocr, jsonl, html."
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DigitizerError as exc:
+            click.echo(f"digitizer: error: {exc}", err=True)
+            sys.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            click.echo("digitizer: interrupted", err=True)
+            sys.exit(int(ExitCode.INTERRUPTED))
+
+    return wrapper
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def parse_formats(value: str) -> list[str]:
+    """Split and check a --format value."""
+    from .errors import BadOptionError
+    from .export import EXPORTERS
+
+    fmts = [f.strip().lower() for f in value.split(",") if f.strip()]
+    bad = [f for f in fmts if f not in EXPORTERS]
+    if bad or not fmts:
+        raise BadOptionError(f"unknown format(s) {', '.join(bad) or value!r}; choose from {', '.join(EXPORTERS)}")
+    return fmts
+
+
+def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by convert and batch."""
+    opts = [
+        click.option("--engine", type=click.Choice(["ppocr", "paddle"]), default="ppocr", show_default=True,
+                     help="ppocr: PP-OCRv6 on onnxruntime (embedded). paddle: the paddleocr package (extra)."),
+        click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True,
+                     help="Language of the page: how lines join (no space for zh, spaces and hyphens for en)."),
+        click.option("--speed", type=click.Choice(["fast", "balanced", "best"]), default="balanced",
+                     show_default=True, help="fast: tiny recognizer; balanced: tiny then small for doubtful "
+                     "lines; best: small only."),
+        click.option("--no-deskew", is_flag=True, help="Do not correct skew."),
+        click.option("--orientation", type=click.Choice(["auto", "0", "90", "180", "270"]), default="auto",
+                     show_default=True, help="Clockwise turn to apply, or auto-detect."),
+        click.option("--max-pixels", type=int, default=250_000_000, show_default=True,
+                     help="Refuse images with more pixels than this (0: no limit)."),
+        click.option("--pdf-dpi", type=int, default=300, show_default=True, help="Resolution for PDF pages."),
+        click.option("--threads", type=int, default=None, help="onnxruntime threads (default: CPU count)."),
+        click.option("--det-max-side", type=int, default=0, show_default=True,
+                     help="Downscale detection to this longest side (0: full resolution, tiled)."),
+        click.option("--use-cls", is_flag=True, help="Run the 0/180° text-line classifier."),
+        click.option("--model-dir", type=click.Path(file_okay=False), default=None,
+                     help="paddle engine: a folder of PaddleX-style model folders."),
+    ]
+    for o in reversed(opts):
+        fn = o(fn)
+    return fn
+
+
+def build_options(**kw: Any) -> Any:
+    from .config import Options
+
+    return Options.from_kwargs(
+        engine=kw["engine"],
+        lang=kw["lang"],
+        speed=kw["speed"],
+        deskew=not kw["no_deskew"],
+        orientation=kw["orientation"],
+        max_pixels=kw["max_pixels"],
+        pdf_dpi=kw["pdf_dpi"],
+        threads=kw["threads"],
+        det_max_side=kw["det_max_side"],
+        use_cls=kw["use_cls"],
+        model_dir=kw["model_dir"],
+    )
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="""Examples:
+
+\b
+  digitizer convert page.jpg -o out/                 # out/page.txt
+  digitizer convert scans/*.tif -o out/ --format txt,json,md,alto
+  digitizer convert front.png -o out/ --lang en --speed best
+  digitizer batch scans/ -o out/ --jobs 2             # resumable, with a manifest
+  digitizer eval samples/ output/                     # score outputs against ground truth
+""",
+)
+@click.version_option(__version__, prog_name="digitizer")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr.")
+def main(verbose: int, quiet: bool) -> None:
+    """Digitize newspaper scans: straighten, segment, read with PP-OCR, and put the page back in reading order."""
+    _setup_logging(verbose, quiet)
+
+
+@main.command()
+@click.argument("scans", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the outputs (named after each input's stem).")
+@click.option("-f", "--format", "formats", default="txt", show_default=True, help=FORMATS_HELP)
+@engine_options
+@_handle_errors
+def convert(scans: tuple[Path, ...], outdir: Path, formats: str, **kw: Any) -> None:
+    """Convert SCAN files (PNG, JPEG, TIFF, PDF) into OUTDIR.
+
+    Every input is checked before any is converted; each output is written whole or not at all.
+    """
+    from .load import count_pages
+    from .pipeline import convert as run_convert
+
+    fmts = parse_formats(formats)
+    opts = build_options(**kw)
+    for s in scans:  # fail on a bad input before spending minutes on the good ones
+        if not s.exists():
+            from .errors import InputNotFoundError
+
+            raise InputNotFoundError(f"{s}: no such file")
+        count_pages(s)
+    from .export import write_outputs
+
+    for s in scans:
+        log.info("converting %s", s)
+        doc = run_convert(s, **opts.as_dict())
+        for path in write_outputs(doc, outdir, s.stem, fmts):
+            click.echo(str(path))
+
+
+@main.command(name="eval")
+@click.argument("gt_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("pred_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_handle_errors
+def eval_cmd(gt_dir: Path, pred_dir: Path, as_json: bool) -> None:
+    """Score PRED_DIR/<stem>.txt against GT_DIR/<stem>.gt.json (cer_order, char_recall, intact, order)."""
+    import json
+
+    from .evaluate import evaluate_dirs, format_table
+
+    report = evaluate_dirs(gt_dir, pred_dir)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_table(report))
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--count", type=int, default=3, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en", "mixed"]), default="mixed", show_default=True)
+@_handle_errors
+def synth(outdir: Path, count: int, seed: int, lang: str) -> None:
+    """Render COUNT synthetic newspaper pages with exact ground truth into OUTDIR."""
+    from .synth import generate
+
+    for path in generate(outdir, count=count, seed=seed, lang=lang):
+        click.echo(str(path))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,379 @@
+"""Synthetic newspaper pages with exact ground truth (``digitizer synth``).
+
+A page is laid out like a local paper (running header, headline and subtitle across the columns, 3-5 ruled
+columns with paragraphs flowing from one column into the next, section headings, a photo with its caption,
+a byline, a classified-ads band with boxed ads, some with inverted titles, a footer), then aged like a scan
+(tint, uneven light, bleed-through, skew, blur, noise, JPEG). The ground truth lists the blocks in reading order
+with their whole text and their boxes in the saved image's pixels.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from .text import ADS_EN, ADS_ZH, EN_SENTENCES, HEADINGS_EN, HEADINGS_ZH, TITLES_EN, TITLES_ZH, ZH_SENTENCES
+
+__all__ = ["FontSet", "generate", "render_page"]
+
+FONT_DIRS = [Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/dejavu")]
+
+
+@dataclass
+class FontSet:
+    body: str
+    bold: str
+    sans: str
+
+
+def _find(names: list[str]) -> str:
+    for d in FONT_DIRS:
+        for n in names:
+            if (d / n).exists():
+                return str(d / n)
+    raise FileNotFoundError(f"none of the fonts {names} is installed; run `make install` (fonts-noto-cjk)")
+
+
+def fonts(lang: str) -> FontSet:
+    if lang == "zh":
+        return FontSet(
+            _find(["NotoSerifCJK-Regular.ttc"]), _find(["NotoSansCJK-Bold.ttc"]), _find(["NotoSansCJK-Regular.ttc"])
+        )
+    return FontSet(
+        _find(["DejaVuSerif.ttf"]), _find(["DejaVuSerif-Bold.ttf"]), _find(["DejaVuSans.ttf"])
+    )
+
+
+@dataclass
+class GTBlock:
+    type: str
+    text: str
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+
+class Canvas:
+    def __init__(self, w: int, h: int, lang: str, rng: random.Random) -> None:
+        self.w, self.h, self.lang, self.rng = w, h, lang, rng
+        self.img = Image.new("L", (w, h), 255)
+        self.draw = ImageDraw.Draw(self.img)
+        self.f = fonts(lang)
+        self._cache: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
+
+    def font(self, path: str, size: int) -> ImageFont.FreeTypeFont:
+        key = (path, size)
+        if key not in self._cache:
+            self._cache[key] = ImageFont.truetype(path, size)
+        return self._cache[key]
+
+    def text(self, x: float, y: float, s: str, font: ImageFont.FreeTypeFont, fill: int = 0) -> tuple[float, ...]:
+        self.draw.text((x, y), s, font=font, fill=fill)
+        b = self.draw.textbbox((x, y), s, font=font)
+        return tuple(float(v) for v in b)
+
+    def centered(self, x0: float, x1: float, y: float, s: str, font: ImageFont.FreeTypeFont, fill: int = 0) -> tuple[float, ...]:
+        w = self.draw.textlength(s, font=font)
+        return self.text(x0 + (x1 - x0 - w) / 2, y, s, font, fill)
+
+
+def _wrap_units(text: str, lang: str) -> list[str]:
+    if lang == "zh":
+        return list(text)
+    return text.split(" ")
+
+
+def flow_paragraph(c: Canvas, text: str, font: ImageFont.FreeTypeFont, cols: list[list[float]], ci: int,
+                   lead: float, indent: bool, lang: str) -> tuple[int, list[tuple[float, ...]], bool]:
+    """Set a justified paragraph into columns (each [x0, x1, y, y_end]) from column ``ci``.
+
+    Returns the column it ended in, the boxes of its pieces (one per column), and False if it ran out of room.
+    """
+    size = font.size
+    units = _wrap_units(text, lang)
+    pieces: list[list[float]] = []
+    first = True
+    i = 0
+    while i < len(units):
+        if ci >= len(cols):
+            return ci, [tuple(p) for p in pieces], False
+        x0, x1, y, y_end = cols[ci]
+        if y + size > y_end:
+            ci += 1
+            continue
+        start = x0 + (2 * size if (first and indent and lang == "zh") else (size * 1.2 if first and indent else 0))
+        width = x1 - start
+        line: list[str] = []
+        if lang == "zh":
+            n = int(width // size)
+            line = units[i : i + n]
+            # A comma or full stop never starts a line: let it hang at the end of this one.
+            if i + n < len(units) and units[i + n] in "，。、；：？！”,.":
+                line = units[i : i + n + 1]
+            full = i + len(line) < len(units)
+            step = width / n if full else size
+            for k, ch in enumerate(line):
+                c.draw.text((start + k * step, y), ch, font=font, fill=0)
+            right = start + (len(line) - 1) * step + size
+        else:
+            used = 0.0
+            space = c.draw.textlength(" ", font=font)
+            while i + len(line) < len(units):
+                wlen = c.draw.textlength(units[i + len(line)], font=font)
+                if line and used + space + wlen > width:
+                    break
+                used += (space if line else 0) + wlen
+                line.append(units[i + len(line)])
+            full = i + len(line) < len(units)
+            gap = (width - used + space * (len(line) - 1)) / max(1, len(line) - 1) if full and len(line) > 1 else space
+            xx = start
+            for word in line:
+                c.draw.text((xx, y), word, font=font, fill=0)
+                xx += c.draw.textlength(word, font=font) + gap
+            right = xx - gap
+        if not pieces or pieces[-1][4] != ci:
+            pieces.append([start, y, right, y + size * 1.15, ci])
+        else:
+            p = pieces[-1]
+            p[0], p[2], p[3] = min(p[0], start), max(p[2], right), y + size * 1.15
+        i += len(line)
+        first = False
+        cols[ci][2] = y + lead
+    return ci, [tuple(p[:4]) for p in pieces], True
+
+
+def _photo(c: Canvas, box: tuple[int, int, int, int]) -> Image.Image:
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    rng = np.random.default_rng(c.rng.randrange(1 << 30))
+    small = rng.integers(0, 255, (max(2, h // 60), max(2, w // 60), 3), dtype=np.uint8)
+    img = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+    img = cv2.GaussianBlur(img, (0, 0), 6)
+    return Image.fromarray(img)
+
+
+def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image, dict]:
+    """Render one clean page (RGB) and its ground truth (boxes in the clean page's pixels)."""
+    rng = random.Random(seed)
+    w, h = (2480, 3508) if rng.random() < 0.5 else (3000, 4300)
+    c = Canvas(w, h, lang, rng)
+    zh = lang == "zh"
+    m = int(w * 0.05)
+    body = int(w * rng.uniform(0.0125, 0.015))
+    lead = body * rng.uniform(1.55, 1.75)
+    blocks: list[GTBlock] = []
+    photo_layer: list[tuple[Image.Image, tuple[int, int]]] = []
+    # Running header
+    hf = c.font(c.f.sans, int(body * 0.95))
+    name = "鲁中晨报" if zh else "The Valley Courier"
+    date = "2024年3月18日 星期一" if zh else "Monday, March 18, 2024"
+    label = ("A0%d 本地新闻" % rng.randint(2, 9)) if zh else f"A{rng.randint(2, 9)} LOCAL NEWS"
+    y = m
+    for s, pos in ((name, "l"), (date, "c"), (label, "r")):
+        if pos == "l":
+            b = c.text(m, y, s, c.font(c.f.bold, int(body * 1.2)))
+        elif pos == "c":
+            b = c.centered(m, w - m, y, s, hf)
+        else:
+            tw = c.draw.textlength(s, font=hf)
+            b = c.text(w - m - tw, y, s, hf)
+        blocks.append(GTBlock("header", s, [b]))
+    y += int(body * 2.2)
+    c.draw.rectangle((m, y, w - m, y + 4), fill=0)
+    y += int(body * 1.2)
+    ncols = rng.randint(3, 5)
+    gutter = int(body * 1.6)
+    colw = (w - 2 * m - gutter * (ncols - 1)) / ncols
+    ads_top = None
+    if kind == "front":
+        title = rng.choice(TITLES_ZH if zh else TITLES_EN)
+        tf = c.font(c.f.bold, int(body * rng.uniform(3.2, 4.2)))
+        b = c.centered(m, w - m, y, title[0], tf)
+        blocks.append(GTBlock("headline", title[0], [b]))
+        y = b[3] + body * 1.0
+        sf = c.font(c.f.sans, int(body * 1.7))
+        b = c.centered(m, w - m, y, title[1], sf)
+        blocks.append(GTBlock("subtitle", title[1], [b]))
+        y = b[3] + body * 1.5
+        art_bottom = h * rng.uniform(0.55, 0.62)
+        cols = [[m + k * (colw + gutter), m + k * (colw + gutter) + colw, y, art_bottom] for k in range(ncols)]
+        for k in range(1, ncols):
+            gx = m + k * (colw + gutter) - gutter / 2
+            c.draw.line((gx, y, gx, art_bottom), fill=0, width=2)
+        # Photo over the last two columns, caption under it.
+        pc0 = ncols - 2
+        px0, px1 = int(cols[pc0][0]), int(cols[-1][1])
+        ph = int((px1 - px0) * rng.uniform(0.5, 0.65))
+        py0 = int(y)
+        photo_layer.append((_photo(c, (px0, py0, px1, py0 + ph)), (px0, py0)))
+        cap = rng.choice(["工作人员正在整理馆藏资料", "市民在活动现场参观", "新建成的社区服务中心"]) if zh else rng.choice(
+            ["Volunteers sort donations at the center", "Visitors at the opening of the new hall"])
+        cf = c.font(c.f.sans, int(body * 0.85))
+        cb = c.centered(px0, px1, py0 + ph + body * 0.5, cap, cf)
+        blocks.append(GTBlock("caption", cap, [cb]))
+        for k in range(pc0, ncols):
+            cols[k][2] = cb[3] + body * 1.2
+        bf = c.font(c.f.body, body)
+        hdf = c.font(c.f.bold, int(body * 1.25))
+        ci = 0
+        n_paras = 0
+        sentences = ZH_SENTENCES if zh else EN_SENTENCES
+        while ci < ncols:
+            if n_paras and n_paras % 3 == 0 and rng.random() < 0.8:
+                x0, x1, yy, ye = cols[ci]
+                if yy + body * 4 > ye:
+                    ci += 1
+                    continue
+                head = rng.choice(HEADINGS_ZH if zh else HEADINGS_EN)
+                hb = c.centered(x0, x1, yy + body * 0.4, head, hdf)
+                blocks.append(GTBlock("heading", head, [hb]))
+                cols[ci][2] = hb[3] + body * 0.9
+            k = rng.randint(3, 6)
+            text = ("" if zh else " ").join(rng.sample(sentences, k))
+            snapshot = [list(col) for col in cols]
+            state = c.img.copy()
+            ci2, boxes, ok = flow_paragraph(c, text, bf, cols, ci, lead, True, lang)
+            if not ok:
+                c.img = state
+                c.draw = ImageDraw.Draw(c.img)
+                for k2 in range(ncols):
+                    cols[k2] = snapshot[k2]
+                break
+            blocks.append(GTBlock("para", text, list(boxes)))
+            ci = ci2
+            n_paras += 1
+        byl = "本报记者 王晨 通讯员 李华" if zh else "By Anna Miller, Staff Writer"
+        x0, x1, yy, ye = cols[min(ci, ncols - 1)]
+        if yy + body * 1.5 < art_bottom + body * 2:
+            b = c.text(x0, yy + body * 0.3, byl, c.font(c.f.bold, int(body * 0.95)))
+            blocks.append(GTBlock("byline", byl, [b]))
+        ads_top = art_bottom + body * 2.5
+    else:
+        ads_top = y
+    # Classified ads
+    band_h = int(body * 2.6)
+    c.draw.rectangle((m, ads_top, w - m, ads_top + band_h), fill=0)
+    sec = "分类广告" if zh else "CLASSIFIEDS"
+    b = c.centered(m, w - m, ads_top + band_h * 0.12, sec, c.font(c.f.bold, int(body * 1.9)), fill=255)
+    blocks.append(GTBlock("section", sec, [b]))
+    ay = ads_top + band_h + body * 1.2
+    acols = 3
+    agut = body * 1.2
+    aw = (w - 2 * m - agut * (acols - 1)) / acols
+    pool = list(ADS_ZH if zh else ADS_EN)
+    rng.shuffle(pool)
+    af = c.font(c.f.body, int(body * 0.95))
+    atf = c.font(c.f.bold, int(body * 1.15))
+    foot_y = h - m - body * 2
+    n_rows = 2 if kind == "front" else rng.randint(5, 7)
+    k = 0
+    for col in range(acols):
+        yy = ay
+        for _ in range(n_rows):
+            ad = pool[k % len(pool)]
+            k += 1
+            lines = ad.split("\n")
+            bh = body * 1.5 + len(lines) * body * 1.45 + body * 0.8
+            if yy + bh > foot_y - body * 2:
+                break
+            x0 = m + col * (aw + agut)
+            c.draw.rectangle((x0, yy, x0 + aw, yy + bh), outline=0, width=3)
+            inverted = rng.random() < 0.35
+            ty = yy + body * 0.3
+            if inverted:
+                c.draw.rectangle((x0, yy, x0 + aw, yy + body * 1.75), fill=0)
+            c.centered(x0, x0 + aw, ty, lines[0], atf, fill=255 if inverted else 0)
+            ly = yy + body * 2.0
+            for ln in lines[1:]:
+                c.text(x0 + body * 0.6, ly, ln, af)
+                ly += body * 1.45
+            blocks.append(GTBlock("ad", ad, [(x0, yy, x0 + aw, yy + bh)]))
+            yy += bh + body * 0.8
+    # Footer
+    c.draw.rectangle((m, foot_y, w - m, foot_y + 3), fill=0)
+    ff = c.font(c.f.sans, int(body * 0.85))
+    f1 = "扫描二维码查看更多本地新闻" if zh else "Read more local news online every day"
+    f2 = "新闻热线: 2270700" if zh else "News desk: 555-0142"
+    blocks.append(GTBlock("footer", f1, [c.text(m, foot_y + body * 0.6, f1, ff)]))
+    tw = c.draw.textlength(f2, font=ff)
+    blocks.append(GTBlock("footer", f2, [c.text(w - m - tw, foot_y + body * 0.6, f2, ff)]))
+    rgb = c.img.convert("RGB")
+    for im, pos in photo_layer:
+        rgb.paste(im, pos)
+    gt = {"lang": lang, "kind": kind, "blocks": [{"type": b.type, "text": b.text, "boxes": b.boxes} for b in blocks]}
+    return rgb, gt
+
+
+def age(img: Image.Image, gt: dict, rng: random.Random) -> tuple[np.ndarray, dict]:
+    """Make a clean page look scanned; boxes in ``gt`` follow the geometry (skew, quarter turns, scale)."""
+    a = np.asarray(img).astype(np.float32)
+    h, w = a.shape[:2]
+    # Bleed-through: the mirrored page shows faintly.
+    ghost = cv2.flip(cv2.GaussianBlur(a, (0, 0), 2.0), 1)
+    a = np.minimum(a, 255 - (255 - ghost) * rng.uniform(0.06, 0.14))
+    tint = np.array([rng.uniform(0.86, 0.95), rng.uniform(0.90, 0.97), rng.uniform(0.93, 0.99)], np.float32)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    light = 1.0 - rng.uniform(0.03, 0.12) * ((xx / w - rng.random()) ** 2 + (yy / h - rng.random()) ** 2)
+    a = a * tint[None, None, :] * light[:, :, None]
+    angle = rng.uniform(-5, 5)
+    scale = rng.choice([1.0, 1.0, 0.8, 0.6])
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale)
+    nw, nh = int(w * scale), int(h * scale)
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    bg = tuple(float(v) for v in np.median(a.reshape(-1, 3), axis=0))
+    a = cv2.warpAffine(a, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=bg)
+    a = cv2.GaussianBlur(a, (0, 0), rng.uniform(0.4, 0.9))
+    a = a + np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(2, 6), a.shape)
+    out = np.clip(a, 0, 255).astype(np.uint8)
+    turn = rng.choice([0] * 8 + [90, 180])
+    mm = np.vstack([m, [0, 0, 1]])
+    if turn == 90:  # the scan lies a quarter turn anticlockwise: the reader must turn it clockwise
+        out = cv2.rotate(out, cv2.ROTATE_90_COUNTERCLOCKWISE)
+        mm = np.array([[0, 1, 0], [-1, 0, nw - 1], [0, 0, 1]], float) @ mm
+    elif turn == 180:
+        out = cv2.rotate(out, cv2.ROTATE_180)
+        mm = np.array([[-1, 0, nw - 1], [0, -1, nh - 1], [0, 0, 1]], float) @ mm
+    gt = dict(gt, angle=round(angle, 3), orientation=(360 - turn) % 360, scale=scale)
+    for b in gt["blocks"]:
+        boxes = []
+        for bx in b["boxes"]:
+            pts = np.array([[bx[0], bx[1]], [bx[2], bx[1]], [bx[2], bx[3]], [bx[0], bx[3]]], float)
+            q = pts @ mm[:2, :2].T + mm[:2, 2]
+            boxes.append([round(q[:, 0].min()), round(q[:, 1].min()), round(q[:, 0].max()), round(q[:, 1].max())])
+        b["boxes"] = boxes
+        b["bbox"] = [min(x[0] for x in boxes), min(x[1] for x in boxes), max(x[2] for x in boxes),
+                     max(x[3] for x in boxes)] if boxes else [0, 0, 0, 0]
+    return out[:, :, ::-1], gt
+
+
+def generate(outdir: Path, count: int = 3, seed: int = 0, lang: str = "mixed", clean: bool = False) -> list[Path]:
+    """Write ``count`` aged pages (JPEG) and their ``.gt.json`` files; returns the image paths."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        s = seed * 1000 + i
+        rng = random.Random(s)
+        lg = lang if lang != "mixed" else ("zh", "zh", "en")[i % 3]
+        kind = "ads" if rng.random() < 0.25 else "front"
+        img, gt = render_page(s, lg, kind)
+        if clean:
+            arr = np.asarray(img)[:, :, ::-1]
+            gt = dict(gt, angle=0.0, orientation=0, scale=1.0)
+            for b in gt["blocks"]:
+                b["bbox"] = [round(min(x[0] for x in b["boxes"])), round(min(x[1] for x in b["boxes"])),
+                             round(max(x[2] for x in b["boxes"])), round(max(x[3] for x in b["boxes"]))]
+                b["boxes"] = [[round(v) for v in x] for x in b["boxes"]]
+        else:
+            arr, gt = age(img, gt, rng)
+        stem = f"synth_{lg}_{kind}_{s:05d}"
+        p = outdir / f"{stem}.jpg"
+        cv2.imwrite(str(p), arr, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(75, 92)])
+        gt["image"] = p.name
+        (outdir / f"{stem}.gt.json").write_text(json.dumps(gt, ensure_ascii=False, indent=1), encoding="utf-8")
+        paths.append(p)
+    return paths
