@@ -382,3 +382,43 @@ def split_at_gutters(mask: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarr
             left = b - pad
         out.append(np.array([[left, top], [x1, top], [x1, bot], [left, bot]], np.float32))
     return out
+
+
+def merge_words(mask: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarray]:
+    """Join boxes on one baseline that the detector cut at word spaces (spaced scripts, wide justification).
+
+    Two boxes merge when they share a row, have similar size and sit closer than 1.5 line heights, unless
+    the white between them is a gutter (empty for 3 line heights above and below).
+    """
+    if len(quads) < 2:
+        return quads
+    boxes = [[float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())] for q in quads]
+    tall = [b for b in boxes if (b[3] - b[1]) > 1.5 * (b[2] - b[0])]
+    flat = sorted((b for b in boxes if b not in tall), key=lambda b: (b[0]))
+    H = mask.shape[0]
+    merged: list[list[float]] = []
+    for b in flat:
+        hb = b[3] - b[1]
+        target = None
+        for m in merged:
+            hm = m[3] - m[1]
+            ov = min(m[3], b[3]) - max(m[1], b[1])
+            gap = b[0] - m[2]
+            if ov < 0.6 * min(hm, hb) or max(hm, hb) > 1.5 * min(hm, hb) or not (-0.5 * hb < gap < 1.5 * hb):
+                continue
+            if gap > 0.3 * hb:
+                a, c = int(m[2]), int(b[0])
+                y0, y1 = int(min(m[1], b[1])), int(max(m[3], b[3]))
+                above = mask[max(0, int(y0 - 3 * hb)) : y0, a:c]
+                below = mask[y1 : min(H, int(y1 + 3 * hb)), a:c]
+                if above.size and below.size and above.mean() < 2.5 and below.mean() < 2.5:
+                    continue  # a gutter, not a word space
+            target = m
+            break
+        if target is None:
+            merged.append(list(b))
+        else:
+            target[0], target[1] = min(target[0], b[0]), min(target[1], b[1])
+            target[2], target[3] = max(target[2], b[2]), max(target[3], b[3])
+    out = [np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]], np.float32) for b in merged]
+    return out + [np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]], np.float32) for b in tall]

@@ -31,8 +31,12 @@ def clean_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     p = d / "page.png"
     img.save(p)
     for b in gt["blocks"]:
-        b["bbox"] = [min(x[0] for x in b["boxes"]), min(x[1] for x in b["boxes"]),
-                     max(x[2] for x in b["boxes"]), max(x[3] for x in b["boxes"])]
+        b["bbox"] = [
+            min(x[0] for x in b["boxes"]),
+            min(x[1] for x in b["boxes"]),
+            max(x[2] for x in b["boxes"]),
+            max(x[3] for x in b["boxes"]),
+        ]
     return p, gt
 
 

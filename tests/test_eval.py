@@ -39,8 +39,13 @@ def test_scores_match_reference(gt_name: str) -> None:
 
 
 def test_perfect_output_scores_perfectly() -> None:
-    gt = {"lang": "en", "blocks": [{"type": "para", "text": "A paragraph of some length."},
-                                   {"type": "para", "text": "Another paragraph follows it."}]}
+    gt = {
+        "lang": "en",
+        "blocks": [
+            {"type": "para", "text": "A paragraph of some length."},
+            {"type": "para", "text": "Another paragraph follows it."},
+        ],
+    }
     s = score_page(gt, "A paragraph of some length.\n\nAnother paragraph follows it.")
     assert s["cer_order"] == 0 and s["intact"] == 1 and s["order"] == 1
     s = score_page(gt, "Another paragraph follows it.\n\nA paragraph of some length.")

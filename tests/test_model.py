@@ -29,10 +29,18 @@ def test_confidence_range_checked() -> None:
 
 
 def test_json_round_trip() -> None:
-    line = Line("新闻", BBox(1, 2, 30, 12), [(1, 2), (30, 2), (30, 12), (1, 12)], 0.9,
-                [Word("新闻", BBox(1, 2, 30, 12), 0.9)], "PP-OCRv6_rec_small")
+    line = Line(
+        "新闻",
+        BBox(1, 2, 30, 12),
+        [(1, 2), (30, 2), (30, 12), (1, 12)],
+        0.9,
+        [Word("新闻", BBox(1, 2, 30, 12), 0.9)],
+        "PP-OCRv6_rec_small",
+    )
     blk = Block("p_b001", "ad", BBox(0, 0, 40, 20), 0, [line], "新闻", 0.9, title="新闻", phones=["123456"])
-    doc = Document("x.png", [Page(0, 100, 200, [blk], page_id="p")], {"engine": "ppocr"}, {"lang": "zh"}, "0.1")
+    doc = Document(
+        "x.png", [Page(0, 100, 200, [blk], page_id="p")], {"engine": "ppocr"}, {"lang": "zh"}, "0.1"
+    )
     d = doc.to_dict()
     assert d["schema_version"]
     again = Document.from_dict(json.loads(json.dumps(d))).to_dict()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from ..errors import ModelFileError
@@ -83,7 +83,7 @@ def _package_dir(package: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sha256(path: Path, size: int, mtime: float) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
