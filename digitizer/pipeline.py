@@ -155,8 +155,6 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     t = time.perf_counter()
     grey = cv2.cvtColor(st.image, cv2.COLOR_BGR2GRAY)
     mask = ink_mask(grey)
-    # merge_words (joining word boxes of spaced scripts) is not enabled yet: it cost the Chinese calibration
-    # page more than it gained on English; see layout.merge_words.
     quads = split_at_gutters(mask, engine.detect(st.image))
     timings["detect"] = time.perf_counter() - t
     t = time.perf_counter()

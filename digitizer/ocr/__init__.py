@@ -20,9 +20,9 @@ def get_engine(name: str, **settings: Any) -> OcrEngine:
 
             _CACHE[key] = PPOCREngine(PPOCRSettings(**settings))
         elif name == "paddle":
-            from .paddle import PaddleEngine
+            from ..errors import MissingDependencyError
 
-            _CACHE[key] = PaddleEngine(**settings)
+            raise MissingDependencyError("the paddle engine is not available yet; use --engine ppocr")
         else:
             raise ValueError(f"unknown engine {name!r}")
     return _CACHE[key]
