@@ -31,7 +31,9 @@ log = logging.getLogger(__name__)
 def build_engine(opts: Options) -> OcrEngine:
     """The OCR engine the options ask for (cached per process)."""
     if opts.engine == "paddle":
-        return get_engine("paddle", threads=opts.threads, model_dir=opts.model_dir, box_thresh=opts.box_thresh)
+        return get_engine(
+            "paddle", threads=opts.threads, model_dir=opts.model_dir, box_thresh=opts.box_thresh, rec_batch=opts.rec_batch
+        )
     return get_engine(
         "ppocr",
         speed=opts.speed,

@@ -20,9 +20,9 @@ def get_engine(name: str, **settings: Any) -> OcrEngine:
 
             _CACHE[key] = PPOCREngine(PPOCRSettings(**settings))
         elif name == "paddle":
-            from ..errors import MissingDependencyError
+            from .paddle import PaddleEngine, PaddleSettings
 
-            raise MissingDependencyError("the paddle engine is not available yet; use --engine ppocr")
+            _CACHE[key] = PaddleEngine(PaddleSettings(**settings))
         else:
             raise ValueError(f"unknown engine {name!r}")
     return _CACHE[key]
