@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-FORMATS ?= txt,md,json
+FORMATS ?= txt,md,json,jsonl,alto,page,hocr
 
 .PHONY: install run test bench lint clean
 
@@ -36,4 +36,4 @@ lint: install
 	$(BIN)/mypy digitizer
 
 clean:
-	rm -rf output/*.txt output/*.json output/*.md output/*.xml output/*.html output/*.jsonl
+	rm -rf output/*.txt output/*.json output/*.md output/*.xml output/*.html output/*.jsonl output/*.hocr

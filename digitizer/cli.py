@@ -142,9 +142,11 @@ def main(verbose: int, quiet: bool) -> None:
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the outputs (named after each input's stem).")
 @click.option("-f", "--format", "formats", default="txt", show_default=True, help=FORMATS_HELP)
+@click.option("--alto-unit", type=click.Choice(["pixel", "inch1200"]), default="pixel", show_default=True,
+              help="ALTO MeasurementUnit (inch1200 for the NDNP profile, from the scan's dpi).")
 @engine_options
 @_handle_errors
-def convert(scans: tuple[Path, ...], outdir: Path, formats: str, **kw: Any) -> None:
+def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str, **kw: Any) -> None:
     """Convert SCAN files (PNG, JPEG, TIFF, PDF) into OUTDIR.
 
     Every input is checked before any is converted; each output is written whole or not at all.
@@ -160,12 +162,12 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, **kw: Any) -> N
 
             raise InputNotFoundError(f"{s}: no such file")
         count_pages(s)
-    from .export import write_outputs
+    from .export import ExportOptions, write_outputs
 
     for s in scans:
         log.info("converting %s", s)
         doc = run_convert(s, **opts.as_dict())
-        for path in write_outputs(doc, outdir, s.stem, fmts):
+        for path in write_outputs(doc, outdir, s.stem, fmts, ExportOptions(alto_unit=alto_unit)):
             click.echo(str(path))
 
 

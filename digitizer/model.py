@@ -392,11 +392,13 @@ class Document:
     engine: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     version: str = ""
+    created: str = ""  # ISO 8601 UTC time of the conversion (PAGE XML needs one)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
             "digitizer_version": self.version,
+            "created": self.created,
             "source": self.source,
             "engine": self.engine,
             "settings": self.settings,
@@ -414,4 +416,11 @@ class Document:
             engine=d.get("engine", {}),
             settings=d.get("settings", {}),
             version=d.get("digitizer_version", ""),
+            created=d.get("created", ""),
         )
+
+    def split(self) -> list[Document]:
+        """One single-page Document per page (outputs are written page by page, named by page id)."""
+        return [
+            Document(self.source, [p], self.engine, self.settings, self.version, self.created) for p in self.pages
+        ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,10 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
         dpi=page_img.dpi,
     )
     page.blocks, page.articles = _blocks(work, inv, ow, oh, spaced, page.page_id)
+    # Rule lines come last: they are layout, not reading matter (ALTO GraphicalElement, PAGE SeparatorRegion).
+    for r in [*lay.hrules, *lay.vrules]:
+        n = len(page.blocks)
+        page.blocks.append(Block(f"{page.page_id}_r{n + 1:03d}", "rule", _map_box(r, inv, ow, oh), n))
     timings["total"] = time.perf_counter() - t0
     page.timings = timings
     return page
@@ -245,7 +250,8 @@ def convert(source: str | Path | np.ndarray, **options: Any) -> Document:
     else:
         pages_in = list(load_pages(source, max_pixels=opts.max_pixels, pdf_dpi=opts.pdf_dpi))
         src = str(source)
-    doc = Document(source=src, engine=engine.info(), settings=opts.as_dict(), version=__version__)
+    created = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    doc = Document(source=src, engine=engine.info(), settings=opts.as_dict(), version=__version__, created=created)
     for pi in pages_in:
         doc.pages.append(convert_page(pi, opts, engine))
     return doc

@@ -1,34 +1,77 @@
-"""Exporters: pure functions of the result tree, keyed by format name."""
+"""Exporters: pure functions of the result tree, keyed by format name.
+
+Outputs are written page by page: a single-page scan gives ``<stem>.<ext>``, each page of a multi-page TIFF or
+PDF gives ``<stem>_p0001.<ext>`` and so on (PAGE XML holds one page per file; the other formats follow suit).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Document
+from .alto import to_alto
+from .hocr import to_hocr
+from .jsonl import to_jsonl
 from .jsonout import to_json
+from .pagexml import to_page
 from .text import to_markdown, to_text
 
-__all__ = ["EXPORTERS", "EXTENSIONS", "export", "write_outputs"]
+__all__ = ["EXPORTERS", "EXTENSIONS", "ExportOptions", "export", "output_name", "write_outputs"]
 
-EXPORTERS: dict[str, Callable[[Document], str]] = {
-    "txt": to_text,
-    "md": to_markdown,
-    "json": to_json,
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Settings that change an export's content (not the conversion)."""
+
+    alto_unit: str = "pixel"
+
+
+EXPORTERS: dict[str, Callable[[Document, ExportOptions], str]] = {
+    "txt": lambda d, o: to_text(d),
+    "md": lambda d, o: to_markdown(d),
+    "json": lambda d, o: to_json(d),
+    "jsonl": lambda d, o: to_jsonl(d),
+    "alto": lambda d, o: to_alto(d, unit=o.alto_unit),
+    "page": lambda d, o: to_page(d),
+    "hocr": lambda d, o: to_hocr(d),
 }
-EXTENSIONS: dict[str, str] = {"txt": ".txt", "md": ".md", "json": ".json"}
+EXTENSIONS: dict[str, str] = {
+    "txt": ".txt",
+    "md": ".md",
+    "json": ".json",
+    "jsonl": ".jsonl",
+    "alto": ".alto.xml",
+    "page": ".page.xml",
+    "hocr": ".hocr",
+}
 
 
-def export(doc: Document, fmt: str) -> str:
+def export(doc: Document, fmt: str, options: ExportOptions | None = None) -> str:
     """Render ``doc`` in format ``fmt``."""
-    return EXPORTERS[fmt](doc)
+    return EXPORTERS[fmt](doc, options or ExportOptions())
 
 
-def write_outputs(doc: Document, outdir: Path, stem: str, formats: list[str]) -> list[Path]:
-    """Write ``doc`` in each format to ``outdir/<stem><ext>``, each file atomically."""
+def output_name(doc: Document, stem: str) -> list[tuple[str, Document]]:
+    """(output stem, single-page document) for each page of ``doc``."""
+    parts = doc.split()
+    if len(parts) == 1:
+        return [(stem, parts[0])]
+    return [(p.pages[0].page_id or f"{stem}_p{p.pages[0].index + 1:04d}", p) for p in parts]
+
+
+def write_outputs(
+    doc: Document, outdir: Path, stem: str, formats: list[str], options: ExportOptions | None = None
+) -> list[Path]:
+    """Write ``doc`` in each format to ``outdir/<stem><ext>`` (per page, see above), each file atomically."""
     from ..cli import atomic_write
 
-    rendered = [(outdir / f"{stem}{EXTENSIONS[f]}", export(doc, f)) for f in formats]
+    rendered = [
+        (outdir / f"{name}{EXTENSIONS[f]}", export(page_doc, f, options))
+        for name, page_doc in output_name(doc, stem)
+        for f in formats
+    ]
     for path, data in rendered:  # render all first: an exporter error leaves nothing behind
         atomic_write(path, data)
     return [p for p, _ in rendered]

@@ -1,0 +1,169 @@
+"""Archival exports: ALTO 4.4 and PAGE 2019 valid against the official schemas, hOCR and JSONL consistent with JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from digitizer.export import ExportOptions, export, write_outputs
+from digitizer.model import BBox, Block, Document, Line, Page, Word
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT.parent / "shared" / "schemas"
+A = "{http://www.loc.gov/standards/alto/ns-v4#}"
+P = "{http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15}"
+
+
+@pytest.fixture(scope="module")
+def schemas():  # type: ignore[no-untyped-def]
+    xmlschema = pytest.importorskip("xmlschema")
+    if not SCHEMAS.is_dir():
+        pytest.skip("../shared/schemas not present")
+    return (
+        xmlschema.XMLSchema(str(SCHEMAS / "alto-4-4.xsd")),
+        xmlschema.XMLSchema(str(SCHEMAS / "pagecontent-2019-07-15.xsd")),
+    )
+
+
+@pytest.fixture(scope="module")
+def documents(converted) -> list[Document]:  # type: ignore[no-untyped-def]
+    """The three samples and the clean generated page, converted with the default settings."""
+    import digitizer
+
+    docs = [digitizer.convert(p) for p in sorted((ROOT / "samples").glob("*.jpg"))]
+    return [*docs, converted]
+
+
+def _nows(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _alto_text(root: ET.Element) -> list[tuple[str, str]]:
+    """(block ID, text) in ALTO ReadingOrder, mended hyphens taken from SUBS_CONTENT."""
+    blocks = {b.get("ID"): b for b in root.iter(f"{A}TextBlock")}
+    out = []
+    for ref in root.iter(f"{A}ElementRef"):
+        tb = blocks.get(ref.get("REF"))
+        if tb is None:
+            continue
+        parts = []
+        for s in tb.iter(f"{A}String"):
+            if s.get("SUBS_TYPE") == "HypPart1":
+                parts.append(s.get("SUBS_CONTENT", ""))
+            elif s.get("SUBS_TYPE") != "HypPart2":
+                parts.append(s.get("CONTENT", ""))
+        out.append((tb.get("ID", ""), "".join(parts)))
+    return out
+
+
+def _ids(root: ET.Element, attr: str) -> list[str]:
+    return [e.get(attr, "") for e in root.iter() if e.get(attr) is not None]
+
+
+def _close(a: list[float], b: list[float], tol: float = 1.01) -> bool:
+    return all(abs(x - y) <= tol for x, y in zip(a, b, strict=True))
+
+
+def test_alto_and_page_are_valid_and_ids_unique(documents, schemas) -> None:  # type: ignore[no-untyped-def]
+    alto_xsd, page_xsd = schemas
+    for doc in documents:
+        alto = export(doc, "alto")
+        alto_xsd.validate(alto)
+        ids = _ids(ET.fromstring(alto), "ID")
+        assert len(ids) == len(set(ids)), doc.source
+        alto_inch = export(doc, "alto", ExportOptions(alto_unit="inch1200"))
+        alto_xsd.validate(alto_inch)
+        page = export(doc, "page")
+        page_xsd.validate(page)
+        ids = _ids(ET.fromstring(page), "id")
+        assert len(ids) == len(set(ids)), doc.source
+        root = ET.fromstring(page)
+        refs = [r.get("regionRef") for r in root.iter(f"{P}RegionRefIndexed")]
+        assert refs and set(refs) <= set(ids)
+
+
+def test_alto_reads_back_as_txt_in_order(documents) -> None:  # type: ignore[no-untyped-def]
+    for doc in documents:
+        root = ET.fromstring(export(doc, "alto"))
+        got = _alto_text(root)
+        text_blocks = doc.pages[0].text_blocks()
+        assert [_nows(t) for _, t in got] == [_nows(b.text) for b in text_blocks], doc.source
+        assert _nows("".join(t for _, t in got)) == _nows(export(doc, "txt"))
+
+
+def test_boxes_agree_across_formats(documents) -> None:  # type: ignore[no-untyped-def]
+    for doc in documents:
+        page = doc.pages[0]
+        want = {b.id: b.bbox.as_list() for b in page.blocks}
+        alto = ET.fromstring(export(doc, "alto"))
+        for el in alto.iter():
+            if el.tag in (f"{A}TextBlock", f"{A}Illustration", f"{A}GraphicalElement"):
+                x, y, w, h = (float(el.get(k, "0")) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
+                assert _close([x, y, x + w, y + h], want[el.get("ID", "")]), el.get("ID")
+        pxml = ET.fromstring(export(doc, "page"))
+        for reg in pxml.iter():
+            if reg.tag in (f"{P}TextRegion", f"{P}ImageRegion", f"{P}SeparatorRegion"):
+                coords = reg.find(f"{P}Coords")
+                assert coords is not None
+                pts = [tuple(map(int, p.split(","))) for p in coords.get("points", "").split()]
+                box = [min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts)]
+                assert _close(box, want[reg.get("id", "")]), reg.get("id")
+        hocr = export(doc, "hocr")
+        ET.fromstring(hocr.split("\n", 3)[3])  # well-formed XHTML after the doctype
+        for bid, x0, y0, x1, y1 in re.findall(r"class='ocr_carea' id='([^']+)' title='bbox (\d+) (\d+) (\d+) (\d+)'", hocr):
+            assert _close([float(v) for v in (x0, y0, x1, y1)], want[bid]), bid
+        recs = [json.loads(line) for line in export(doc, "jsonl").splitlines()]
+        assert len({r["id"] for r in recs}) == len(recs)
+        for r in recs:
+            if r["kind"] == "article":
+                for part in r["blocks"]:
+                    assert _close(part["bbox"], want[part["id"]])
+            else:
+                assert _close(r["bbox"], want[r["id"]])
+                assert r["text"] == next(b.text for b in page.blocks if b.id == r["id"])
+
+
+def test_alto_scan_coordinates_on_a_skewed_page(documents) -> None:  # type: ignore[no-untyped-def]
+    """Every String box lies inside the scan, and inch1200 is pixels × 1200 / dpi."""
+    doc = documents[0]
+    page = doc.pages[0]
+    root = ET.fromstring(export(doc, "alto"))
+    for s in root.iter(f"{A}String"):
+        x, y = float(s.get("HPOS", "0")), float(s.get("VPOS", "0"))
+        assert 0 <= x <= page.width and 0 <= y <= page.height
+    inch = ET.fromstring(export(doc, "alto", ExportOptions(alto_unit="inch1200")))
+    dpi = page.dpi or 300.0
+    pe = next(inch.iter(f"{A}Page"))
+    assert abs(float(pe.get("WIDTH", "0")) - page.width * 1200 / dpi) <= 1
+    assert next(inch.iter(f"{A}MeasurementUnit")).text == "inch1200"
+
+
+def _line(text: str, x: float, y: float) -> Line:
+    words, cx = [], x
+    for w in text.split():
+        words.append(Word(w, BBox(cx, y, cx + 20 * len(w), y + 30), 0.9))
+        cx += 20 * len(w) + 15
+    return Line(text, BBox(x, y, cx, y + 30), [(x, y), (cx, y), (cx, y + 30), (x, y + 30)], 0.9, words)
+
+
+def test_alto_mends_hyphens_with_hyp_and_subs_content(schemas) -> None:  # type: ignore[no-untyped-def]
+    l1, l2 = _line("a good exam-", 10, 10), _line("ple of text", 10, 50)
+    b = Block("p_b001", "para", BBox(10, 10, 400, 80), 0, [l1, l2], "a good example of text", 0.9)
+    doc = Document("x.png", [Page(0, 500, 200, [b], page_id="p", lang="en")])
+    alto = export(doc, "alto")
+    schemas[0].validate(alto)
+    root = ET.fromstring(alto)
+    assert [t for _, t in _alto_text(root)] == ["agoodexampleoftext"]
+    assert len(list(root.iter(f"{A}HYP"))) == 1
+
+
+def test_multipage_documents_are_written_per_page(tmp_path: Path) -> None:
+    pages = [Page(i, 100, 100, [], page_id=f"scan_p{i + 1:04d}") for i in range(2)]
+    out = write_outputs(Document("scan.tif", pages), tmp_path, "scan", ["txt", "page", "jsonl"])
+    assert sorted(p.name for p in out) == sorted(
+        f"scan_p000{i}{ext}" for i in (1, 2) for ext in (".txt", ".page.xml", ".jsonl")
+    )
