@@ -171,6 +171,51 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
             click.echo(str(path))
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the outputs and manifest.jsonl.")
+@click.option("-f", "--format", "formats", default="txt,json", show_default=True, help=FORMATS_HELP)
+@click.option("--alto-unit", type=click.Choice(["pixel", "inch1200"]), default="pixel", show_default=True,
+              help="ALTO MeasurementUnit.")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: CPU count).")
+@click.option("--page-timeout", type=float, default=0, show_default=True,
+              help="Seconds before a page is given up as hung (0: no limit).")
+@click.option("--max-memory", type=int, default=0, show_default=True,
+              help="Memory limit per worker in MB (0: none); a page over it is recorded as failed.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first failed page.")
+@click.option("--force", is_flag=True, help="Redo pages the manifest records as done.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Print the summary of an earlier run into this folder and exit.")
+@engine_options
+@_handle_errors
+def batch(inputs: tuple[Path, ...], outdir: Path | None, formats: str, alto_unit: str, jobs: int | None,
+          page_timeout: float, max_memory: int, fail_fast: bool, force: bool, report_dir: Path | None,
+          **kw: Any) -> None:
+    """Convert INPUTS (files, folders searched recursively, glob patterns) into OUTDIR, resumably.
+
+    Each page is recorded in OUTDIR/manifest.jsonl (done or failed, with the reason); rerunning the same command
+    skips pages already done with the same settings. Exit code 0 when every page is done, 10 when some failed.
+    """
+    from .batch import report, run_batch
+    from .errors import BadOptionError
+
+    if report_dir is not None:
+        summary = report(report_dir)
+        click.echo(summary.text())
+        sys.exit(int(ExitCode.SOME_PAGES_FAILED) if summary.failed else 0)
+    if not inputs or outdir is None:
+        raise BadOptionError("batch needs INPUT... and -o OUTDIR (or --report OUTDIR)")
+    fmts = parse_formats(formats)
+    opts = build_options(**kw).as_dict()
+    opts["threads_explicit"] = kw["threads"] is not None
+    summary = run_batch(inputs, outdir, opts, fmts, jobs=jobs, page_timeout=page_timeout, fail_fast=fail_fast,
+                        force=force, alto_unit=alto_unit, max_memory_mb=max_memory)
+    click.echo(summary.text(), err=True)
+    if summary.failed:
+        sys.exit(int(ExitCode.SOME_PAGES_FAILED))
+
+
 @main.command(name="eval")
 @click.argument("gt_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("pred_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))

@@ -70,6 +70,8 @@ def _dpi(im: Image.Image) -> float | None:
 
 def count_pages(path: Path) -> int:
     """Number of pages in a scan file without decoding pixels."""
+    if path.is_file() and path.stat().st_size == 0:
+        raise UnreadableImageError(f"{path}: empty file (0 bytes)")
     with path.open("rb") as f:
         head = f.read(5)
     if head.startswith(b"%PDF"):

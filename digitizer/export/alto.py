@@ -154,7 +154,9 @@ def to_alto(doc: Document, unit: str = "pixel") -> str:
         f"engine {doc.engine.get('engine', '')}; models "
         + ", ".join(f"{k} (sha256 {v.get('sha256', '')[:16]})" for k, v in models.items())
     )
-    ET.SubElement(step, "processingStepSettings").text = json.dumps(doc.settings, ensure_ascii=False, sort_keys=True)
+    ET.SubElement(step, "processingStepSettings").text = json.dumps(
+        {k: v for k, v in doc.settings.items() if k != "threads"}, ensure_ascii=False, sort_keys=True
+    )
     sw = ET.SubElement(step, "processingSoftware")
     name, version = software(doc)
     ET.SubElement(sw, "softwareName").text = name

@@ -1,0 +1,519 @@
+"""Batch runs for archives: many scans, parallel workers, a manifest, resume, and isolation of bad pages.
+
+One page's work is a pure function, ``run_page(task, settings) -> record``: it reads the page, converts it with
+the models its process loaded once, writes the outputs atomically and returns the manifest record. The local
+pool below is just one executor of that function; a distributed one can call it unchanged.
+
+The parent process alone appends to ``OUTDIR/manifest.jsonl``, one line per page after the page's outputs are
+in place, so killing a run at any moment loses no finished page and leaves no half-written output.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import logging
+import multiprocessing as mp
+import os
+import sys
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from .errors import BadOptionError, DigitizerError, InputNotFoundError
+
+__all__ = [
+    "BatchSettings",
+    "PageTask",
+    "Summary",
+    "discover",
+    "plan",
+    "read_manifest",
+    "report",
+    "run_batch",
+    "run_page",
+]
+
+log = logging.getLogger(__name__)
+
+SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf", ".bmp", ".webp", ".gif", ".jp2"}
+MANIFEST = "manifest.jsonl"
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """One page to convert: which file, which page, its content hash, and the output stem (relative)."""
+
+    input: str
+    page: int  # 0-based
+    pages: int
+    sha256: str
+    out_stem: str
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """Everything that decides a page's outputs (threads and jobs do not)."""
+
+    options: dict[str, Any]
+    formats: tuple[str, ...]
+    outdir: str
+    alto_unit: str = "pixel"
+
+    def key(self) -> str:
+        """A short hash of the settings that change outputs: a page is redone when it changes."""
+        opts = {k: v for k, v in self.options.items() if k != "threads"}
+        blob = json.dumps([opts, sorted(self.formats), self.alto_unit], sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Summary:
+    """What a run (or a manifest) says happened."""
+
+    total: int = 0
+    done: int = 0
+    skipped: int = 0
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    stopped: bool = False
+
+    def text(self) -> str:
+        lines = [
+            f"pages: {self.total}  done: {self.done}  skipped (already done): {self.skipped}  "
+            f"failed: {len(self.failed)}  time: {self.seconds:.1f} s"
+            + ("  (stopped at the first failure)" if self.stopped else "")
+        ]
+        for r in self.failed:
+            page = f" page {r['page']}" if r.get("page") else ""
+            lines.append(f"  FAILED {r['input']}{page}: {r.get('error', '')}")
+        return "\n".join(lines)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def discover(inputs: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """(file, output stem) for every scan named: files as given, folders recursively, glob patterns expanded.
+
+    A file found in a folder keeps its path relative to that folder in its output stem, so that ``a/001.jpg``
+    and ``b/001.jpg`` do not overwrite each other.
+    """
+    found: list[tuple[Path, str]] = []
+    for raw in inputs:
+        s = str(raw)
+        paths = [Path(p) for p in sorted(glob.glob(s, recursive=True))] if any(c in s for c in "*?[") else [Path(s)]
+        if not paths:
+            raise InputNotFoundError(f"{s}: no file matches")
+        for p in paths:
+            if p.is_dir():
+                for f in sorted(p.rglob("*")):
+                    if f.is_file() and f.suffix.lower() in SCAN_SUFFIXES and not f.name.startswith("."):
+                        found.append((f, str(f.relative_to(p).with_suffix(""))))
+            elif p.exists():
+                found.append((p, p.stem))
+            else:
+                raise InputNotFoundError(f"{p}: no such file or folder")
+    seen: dict[str, Path] = {}
+    unique: list[tuple[Path, str]] = []
+    for f, stem in found:
+        if f.resolve() in {x.resolve() for x in seen.values()}:
+            continue
+        if stem in seen:
+            raise BadOptionError(f"{f} and {seen[stem]} would write the same outputs ({stem}.*); rename one")
+        seen[stem] = f
+        unique.append((f, stem))
+    return unique
+
+
+def plan(files: list[tuple[Path, str]]) -> tuple[list[PageTask], list[dict[str, Any]]]:
+    """Page tasks for the files; files that cannot be opened become failure records straight away."""
+    from .load import count_pages
+
+    tasks: list[PageTask] = []
+    failures: list[dict[str, Any]] = []
+    for f, stem in files:
+        try:
+            digest = _sha256(f)
+            n = count_pages(f)
+        except DigitizerError as exc:
+            failures.append(
+                {"input": str(f), "page": None, "status": "failed", "error": str(exc), "exit_code": int(exc.exit_code)}
+            )
+            continue
+        except OSError as exc:
+            failures.append({"input": str(f), "page": None, "status": "failed", "error": f"{f}: {exc.strerror}"})
+            continue
+        for i in range(n):
+            tasks.append(PageTask(str(f), i, n, digest, stem if n == 1 else f"{stem}_p{i + 1:04d}"))
+    return tasks, failures
+
+
+def run_page(task: PageTask, settings: BatchSettings) -> dict[str, Any]:
+    """Convert one page and write its outputs: the pure unit of work every executor runs.
+
+    Raises the pipeline's errors; the executor turns them into a failed record.
+    """
+    from . import __version__
+    from .config import Options
+    from .export import ExportOptions, write_outputs
+    from .load import load_pages
+    from .model import Document
+    from .pipeline import build_engine, convert_page
+
+    t0 = time.perf_counter()
+    opts = Options.from_kwargs(**settings.options)
+    engine = build_engine(opts)
+    page_img = next(load_pages(task.input, max_pixels=opts.max_pixels, pdf_dpi=opts.pdf_dpi, pages={task.page}))
+    page = convert_page(page_img, opts, engine)
+    created = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    doc = Document(task.input, [page], engine.info(), opts.as_dict(), __version__, created)
+    outdir = Path(settings.outdir)
+    stem_path = outdir / task.out_stem
+    written = write_outputs(doc, stem_path.parent, stem_path.name, list(settings.formats), ExportOptions(settings.alto_unit))
+    return {
+        "status": "done",
+        "seconds": round(time.perf_counter() - t0, 3),
+        "outputs": [str(p.relative_to(outdir)) for p in written],
+        "confidence": round(page.confidence, 4),
+        "blocks": len(page.blocks),
+    }
+
+
+def _record(task: PageTask, settings: BatchSettings, result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "input": task.input,
+        "page": task.page + 1,
+        "pages": task.pages,
+        "sha256": task.sha256,
+        "out_stem": task.out_stem,
+        "engine": settings.options.get("engine"),
+        "settings_key": settings.key(),
+        "settings": {k: v for k, v in settings.options.items() if k != "threads"},
+        "formats": list(settings.formats),
+        "time": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        **result,
+    }
+
+
+# ---------------------------------------------------------------- manifest
+
+
+def read_manifest(outdir: Path) -> list[dict[str, Any]]:
+    """Every whole record of ``OUTDIR/manifest.jsonl`` (a line cut short by a kill is ignored)."""
+    path = outdir / MANIFEST
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(rec, dict):
+            out.append(rec)
+    return out
+
+
+def _append(outdir: Path, rec: dict[str, Any]) -> None:
+    """Append one record as one write, on a line of its own, flushed to disk."""
+    path = outdir / MANIFEST
+    data = json.dumps(rec, ensure_ascii=False) + "\n"
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        size = os.fstat(fd).st_size
+        if size:
+            with path.open("rb") as f:
+                f.seek(size - 1)
+                if f.read(1) != b"\n":  # a previous run was killed mid-line: start a fresh line
+                    data = "\n" + data
+        os.write(fd, data.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _done_keys(records: list[dict[str, Any]], outdir: Path) -> set[tuple[str, int, str, str]]:
+    keys = set()
+    for r in records:
+        if r.get("status") == "done" and all((outdir / o).is_file() for o in r.get("outputs", [])):
+            keys.add((r.get("sha256", ""), int(r.get("page", 0)), r.get("settings_key", ""), r.get("out_stem", "")))
+    return keys
+
+
+def _clean_temporaries(outdir: Path) -> None:
+    """Remove temporary files a killed run left behind (atomic writes go through ``.<name>.*.tmp``)."""
+    for p in outdir.rglob(".*.tmp"):
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
+# ---------------------------------------------------------------- the local executor
+
+
+def _worker_main(conn: Connection, settings: BatchSettings, max_memory_mb: int) -> None:
+    """A worker: loads models on its first page, then converts pages sent to it until told to stop."""
+    if max_memory_mb:
+        import resource
+
+        limit = max_memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        t0 = time.perf_counter()
+        try:
+            result = run_page(task, settings)
+        except DigitizerError as exc:
+            result = {"status": "failed", "error": str(exc), "exit_code": int(exc.exit_code)}
+        except MemoryError:
+            result = {"status": "failed", "error": f"out of memory (limit {max_memory_mb} MB)"}
+        except Exception as exc:  # a bug on one page must not stop the batch: record it with its trace
+            tb = traceback.format_exc(limit=3).strip().splitlines()
+            result = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "trace": tb[-3:]}
+        result.setdefault("seconds", round(time.perf_counter() - t0, 3))
+        conn.send(result)
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Connection
+    task: PageTask | None = None
+    started: float = 0.0
+
+
+class LocalPool:
+    """Worker processes, each converting one page at a time; a crash or a hang costs one page, not the batch."""
+
+    def __init__(self, settings: BatchSettings, jobs: int, page_timeout: float, max_memory_mb: int) -> None:
+        self.settings = settings
+        self.jobs = jobs
+        self.page_timeout = page_timeout
+        self.max_memory_mb = max_memory_mb
+        # spawn: onnxruntime's thread pools do not survive a fork safely, and workers stay independent of us.
+        self.ctx = mp.get_context("spawn")
+        self.workers: list[_Worker] = []
+
+    def _start(self) -> _Worker:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(
+            target=_worker_main, args=(child, self.settings, self.max_memory_mb), daemon=True, name="digitizer-worker"
+        )
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def _kill(self, w: _Worker) -> None:
+        if w.proc.is_alive():
+            w.proc.kill()
+        w.proc.join(5)
+        w.conn.close()
+
+    def run(
+        self, tasks: list[PageTask], on_result: Callable[[PageTask, dict[str, Any]], bool]
+    ) -> None:
+        """Run ``tasks``; ``on_result`` gets each outcome and returns False to stop the run."""
+        pending = deque(tasks)
+        self.workers = [self._start() for _ in range(min(self.jobs, len(tasks)))]
+        try:
+            while pending or any(w.task for w in self.workers):
+                for w in self.workers:
+                    if w.task is None and pending:
+                        w.task, w.started = pending.popleft(), time.monotonic()
+                        w.conn.send(w.task)
+                busy = [w for w in self.workers if w.task is not None]
+                wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.5)
+                for i, w in enumerate(self.workers):
+                    if w.task is None:
+                        continue
+                    result: dict[str, Any] | None = None
+                    restart = False
+                    if w.conn.poll():
+                        try:
+                            result = w.conn.recv()
+                        except (EOFError, OSError):
+                            result, restart = self._crash(w), True
+                    elif not w.proc.is_alive():
+                        result, restart = self._crash(w), True
+                    elif self.page_timeout and time.monotonic() - w.started > self.page_timeout:
+                        result = {"status": "failed", "error": f"timed out after {self.page_timeout:g} s",
+                                  "seconds": round(time.monotonic() - w.started, 3)}
+                        restart = True
+                    if result is None:
+                        continue
+                    task, w.task = w.task, None
+                    if restart:
+                        self._kill(w)
+                        self.workers[i] = self._start()
+                    if not on_result(task, result):
+                        return
+        finally:
+            self.close()
+
+    def _crash(self, w: _Worker) -> dict[str, Any]:
+        w.proc.join(5)
+        code = w.proc.exitcode
+        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        if code is not None and -code == 9:
+            why += " (out of memory?)"
+        return {"status": "failed", "error": f"worker crashed ({why})",
+                "seconds": round(time.monotonic() - w.started, 3)}
+
+    def close(self) -> None:
+        for w in self.workers:
+            try:
+                if w.task is None and w.proc.is_alive():
+                    w.conn.send(None)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 5
+        for w in self.workers:
+            w.proc.join(max(0.0, deadline - time.monotonic()))
+            self._kill(w)
+        self.workers = []
+
+
+# ---------------------------------------------------------------- progress and the run
+
+
+class _Progress:
+    """A progress bar on a terminal, plain log lines otherwise."""
+
+    def __init__(self, total: int, stream: Any = None) -> None:
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.n = 0
+        self.t0 = time.monotonic()
+
+    def update(self, task: PageTask, result: dict[str, Any]) -> None:
+        self.n += 1
+        elapsed = time.monotonic() - self.t0
+        ppm = self.n / elapsed * 60 if elapsed > 0 else 0.0
+        eta = (self.total - self.n) / (ppm / 60) if ppm else 0.0
+        if self.tty:
+            width = 30
+            fill = int(width * self.n / max(1, self.total))
+            bar = "#" * fill + "-" * (width - fill)
+            self.stream.write(
+                f"\r[{bar}] {self.n}/{self.total} pages  {ppm:.1f} pages/min  ETA {eta / 60:.1f} min "
+            )
+            if self.n == self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+        else:
+            page = f" page {task.page + 1}/{task.pages}" if task.pages > 1 else ""
+            err = f": {result.get('error')}" if result["status"] != "done" else ""
+            self.stream.write(
+                f"[{self.n}/{self.total}] {result['status']} {task.input}{page} "
+                f"({result.get('seconds', 0):.1f} s, {ppm:.1f} pages/min){err}\n"
+            )
+            self.stream.flush()
+
+
+def run_batch(
+    inputs: Iterable[str | Path],
+    outdir: Path,
+    options: dict[str, Any],
+    formats: list[str],
+    *,
+    jobs: int | None = None,
+    page_timeout: float = 0.0,
+    fail_fast: bool = False,
+    force: bool = False,
+    alto_unit: str = "pixel",
+    max_memory_mb: int = 0,
+    progress: bool = True,
+) -> Summary:
+    """Convert every page of ``inputs`` into ``outdir``, skipping pages already done with the same settings."""
+    t0 = time.monotonic()
+    cpus = os.cpu_count() or 1
+    jobs = jobs or cpus
+    if jobs < 1:
+        raise BadOptionError("--jobs must be at least 1")
+    opts = dict(options)
+    if not opts.get("threads_explicit"):
+        opts["threads"] = max(1, cpus // jobs)  # workers × threads never oversubscribes the cores
+    opts.pop("threads_explicit", None)
+    files = discover(inputs)
+    outdir.mkdir(parents=True, exist_ok=True)
+    _clean_temporaries(outdir)
+    settings = BatchSettings(opts, tuple(formats), str(outdir), alto_unit)
+    tasks, failures = plan(files)
+    summary = Summary(total=len(tasks) + len(failures))
+    done = set() if force else _done_keys(read_manifest(outdir), outdir)
+    todo = [t for t in tasks if (t.sha256, t.page + 1, settings.key(), t.out_stem) not in done]
+    summary.skipped = len(tasks) - len(todo)
+    for rec in failures:
+        full = {**rec, "engine": opts.get("engine"), "settings_key": settings.key(),
+                "time": datetime.now(timezone.utc).replace(microsecond=0).isoformat(), "seconds": 0.0}
+        _append(outdir, full)
+        summary.failed.append(full)
+    if failures and fail_fast:
+        summary.stopped = True
+        summary.seconds = time.monotonic() - t0
+        return summary
+    log.info("%d pages to convert, %d already done, %d unreadable files", len(todo), summary.skipped, len(failures))
+    bar = _Progress(len(todo)) if progress else None
+
+    def on_result(task: PageTask, result: dict[str, Any]) -> bool:
+        rec = _record(task, settings, result)
+        _append(outdir, rec)
+        if bar:
+            bar.update(task, result)
+        if rec["status"] == "done":
+            summary.done += 1
+            return True
+        summary.failed.append(rec)
+        if fail_fast:
+            summary.stopped = True
+            return False
+        return True
+
+    if todo:
+        LocalPool(settings, jobs, page_timeout, max_memory_mb).run(todo, on_result)
+    summary.seconds = time.monotonic() - t0
+    return summary
+
+
+def report(outdir: Path) -> Summary:
+    """The summary of earlier runs into ``outdir``, from the latest manifest record of each page."""
+    records = read_manifest(outdir)
+    if not records and not (outdir / MANIFEST).is_file():
+        raise InputNotFoundError(f"{outdir / MANIFEST}: no manifest (not a batch output folder?)")
+    latest: dict[tuple[str, Any], dict[str, Any]] = {}
+    for r in records:
+        latest[(r.get("input", ""), r.get("page"))] = r
+    s = Summary(total=len(latest))
+    for r in latest.values():
+        s.seconds += float(r.get("seconds") or 0.0)
+        if r.get("status") == "done":
+            s.done += 1
+        elif r.get("status") == "failed":
+            s.failed.append(r)
+    return s
+
+
+def settings_dict(settings: BatchSettings) -> dict[str, Any]:
+    """The settings as plain data (for logs and tests)."""
+    return asdict(settings)
