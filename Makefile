@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-FORMATS ?= txt,md,json,jsonl,alto,page,hocr
+FORMATS ?= txt,md,json,jsonl,alto,page,hocr,html
 
 .PHONY: install run test bench lint clean
 
@@ -14,6 +14,11 @@ $(STAMP): pyproject.toml
 	  echo "installing fonts-noto-cjk (Debian) for synthetic test pages"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-dejavu-core) \
 	  || echo "warning: could not install fonts-noto-cjk; synthetic-page tests will be skipped"; \
+	fi
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "installing chromium (Debian) for the HTML viewer test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	  || echo "warning: could not install chromium; the browser test will be skipped"; \
 	fi
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip

@@ -182,7 +182,14 @@ def run_page(task: PageTask, settings: BatchSettings) -> dict[str, Any]:
     doc = Document(task.input, [page], engine.info(), opts.as_dict(), __version__, created)
     outdir = Path(settings.outdir)
     stem_path = outdir / task.out_stem
-    written = write_outputs(doc, stem_path.parent, stem_path.name, list(settings.formats), ExportOptions(settings.alto_unit))
+    images = {}
+    if "html" in settings.formats:
+        from .export.html import thumbnail_jpeg
+
+        images = {page.index: thumbnail_jpeg(page_img.image)}
+    written = write_outputs(
+        doc, stem_path.parent, stem_path.name, list(settings.formats), ExportOptions(settings.alto_unit, images)
+    )
     return {
         "status": "done",
         "seconds": round(time.perf_counter() - t0, 3),
@@ -490,10 +497,31 @@ def run_batch(
             return False
         return True
 
-    if todo:
-        LocalPool(settings, jobs, page_timeout, max_memory_mb).run(todo, on_result)
+    try:
+        if todo:
+            LocalPool(settings, jobs, page_timeout, max_memory_mb).run(todo, on_result)
+    finally:
+        if "html" in formats:
+            write_index(outdir)
     summary.seconds = time.monotonic() - t0
     return summary
+
+
+def write_index(outdir: Path) -> Path:
+    """``OUTDIR/index.html``: every page of the manifest (latest record each) with a link to its view."""
+    from .cli import atomic_write
+    from .export.html import index_html
+
+    latest: dict[tuple[str, Any], dict[str, Any]] = {}
+    for r in read_manifest(outdir):
+        latest[(r.get("input", ""), r.get("page"))] = r
+    rows = []
+    for r in latest.values():
+        html = next((o for o in r.get("outputs", []) if o.endswith(".html")), None)
+        rows.append({**r, "html": html})
+    path = outdir / "index.html"
+    atomic_write(path, index_html(rows, title=f"digitizer batch: {outdir.name}"))
+    return path
 
 
 def report(outdir: Path) -> Summary:

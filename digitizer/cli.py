@@ -21,11 +21,18 @@ log = logging.getLogger("digitizer")
 FORMATS_HELP = "Comma-separated formats: txt, md, json, alto, page, hocr, jsonl, html."
 
 
+def _umask() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
             f.flush()
@@ -167,8 +174,54 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
     for s in scans:
         log.info("converting %s", s)
         doc = run_convert(s, **opts.as_dict())
-        for path in write_outputs(doc, outdir, s.stem, fmts, ExportOptions(alto_unit=alto_unit)):
+        images = _thumbnails(s, opts) if "html" in fmts else {}
+        for path in write_outputs(doc, outdir, s.stem, fmts, ExportOptions(alto_unit=alto_unit, images=images)):
             click.echo(str(path))
+
+
+def _thumbnails(path: Path, opts: Any) -> dict[int, bytes]:
+    """Each page of a scan as a small JPEG for the HTML view."""
+    from .export.html import thumbnail_jpeg
+    from .load import load_pages
+
+    return {pi.index: thumbnail_jpeg(pi.image) for pi in load_pages(path, opts.max_pixels, opts.pdf_dpi)}
+
+
+@main.command()
+@click.argument("result", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The HTML file to write (default: next to RESULT, .html instead of .json).")
+@_handle_errors
+def view(result: Path, out: Path | None) -> None:
+    """Write the HTML view of a RESULT.json made by convert or batch (one file per page)."""
+    import json
+
+    from .errors import InputNotFoundError, UnreadableImageError
+    from .export import ExportOptions, write_outputs
+    from .export.html import thumbnail_jpeg
+    from .load import load_pages
+    from .model import Document
+
+    if not result.is_file():
+        raise InputNotFoundError(f"{result}: no such file")
+    try:
+        doc = Document.from_dict(json.loads(result.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UnreadableImageError(f"{result}: not a digitizer JSON result ({exc})") from exc
+    images: dict[int, bytes] = {}
+    for page in doc.pages:
+        src = Path(page.source or doc.source)
+        cands = [src, result.parent / src, result.parent / src.name]
+        found = next((c for c in cands if c.is_file()), None)
+        if found is None:
+            log.warning("scan %s not found; the view has no backdrop", src)
+            continue
+        for pi in load_pages(found, pages={page.index}):
+            images[page.index] = thumbnail_jpeg(pi.image)
+    stem = (out.name[: -len(".html")] if out and out.name.endswith(".html") else out.name) if out else result.stem
+    outdir = out.parent if out else result.parent
+    for path in write_outputs(doc, outdir, stem, ["html"], ExportOptions(images=images)):
+        click.echo(str(path))
 
 
 @main.command()

@@ -6,13 +6,14 @@ PDF gives ``<stem>_p0001.<ext>`` and so on (PAGE XML holds one page per file; th
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Document
 from .alto import to_alto
 from .hocr import to_hocr
+from .html import to_html
 from .jsonl import to_jsonl
 from .jsonout import to_json
 from .pagexml import to_page
@@ -26,6 +27,8 @@ class ExportOptions:
     """Settings that change an export's content (not the conversion)."""
 
     alto_unit: str = "pixel"
+    #: page index → the scan as a small JPEG, for the HTML view (pages without one get a blank backdrop)
+    images: Mapping[int, bytes] = field(default_factory=dict)
 
 
 EXPORTERS: dict[str, Callable[[Document, ExportOptions], str]] = {
@@ -36,6 +39,7 @@ EXPORTERS: dict[str, Callable[[Document, ExportOptions], str]] = {
     "alto": lambda d, o: to_alto(d, unit=o.alto_unit),
     "page": lambda d, o: to_page(d),
     "hocr": lambda d, o: to_hocr(d),
+    "html": lambda d, o: to_html(d, o.images.get(d.pages[0].index) if d.pages else None),
 }
 EXTENSIONS: dict[str, str] = {
     "txt": ".txt",
@@ -45,6 +49,7 @@ EXTENSIONS: dict[str, str] = {
     "alto": ".alto.xml",
     "page": ".page.xml",
     "hocr": ".hocr",
+    "html": ".html",
 }
 
 

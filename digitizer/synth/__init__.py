@@ -308,8 +308,15 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
     return rgb, gt
 
 
-def age(img: Image.Image, gt: dict, rng: random.Random) -> tuple[np.ndarray, dict]:
-    """Make a clean page look scanned; boxes in ``gt`` follow the geometry (skew, quarter turns, scale)."""
+def age(
+    img: Image.Image, gt: dict, rng: random.Random, angle: float | None = None, turn: int | None = None,
+    scale: float | None = None,
+) -> tuple[np.ndarray, dict]:
+    """Make a clean page look scanned; boxes in ``gt`` follow the geometry (skew, quarter turns, scale).
+
+    ``angle`` (degrees, anticlockwise), ``turn`` (0/90/180/270, how far the scan lies turned anticlockwise)
+    and ``scale`` default to random draws (skew within ±5°, mostly upright).
+    """
     a = np.asarray(img).astype(np.float32)
     h, w = a.shape[:2]
     # Bleed-through: the mirrored page shows faintly.
@@ -319,8 +326,9 @@ def age(img: Image.Image, gt: dict, rng: random.Random) -> tuple[np.ndarray, dic
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     light = 1.0 - rng.uniform(0.03, 0.12) * ((xx / w - rng.random()) ** 2 + (yy / h - rng.random()) ** 2)
     a = a * tint[None, None, :] * light[:, :, None]
-    angle = rng.uniform(-5, 5)
-    scale = rng.choice([1.0, 1.0, 0.8, 0.6])
+    drawn_angle, drawn_scale = rng.uniform(-5, 5), rng.choice([1.0, 1.0, 0.8, 0.6])
+    angle = drawn_angle if angle is None else angle
+    scale = drawn_scale if scale is None else scale
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale)
     nw, nh = int(w * scale), int(h * scale)
     m[0, 2] += nw / 2 - w / 2
@@ -330,7 +338,8 @@ def age(img: Image.Image, gt: dict, rng: random.Random) -> tuple[np.ndarray, dic
     a = cv2.GaussianBlur(a, (0, 0), rng.uniform(0.4, 0.9))
     a = a + np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(2, 6), a.shape)
     out = np.clip(a, 0, 255).astype(np.uint8)
-    turn = rng.choice([0] * 8 + [90, 180])
+    drawn_turn = rng.choice([0] * 8 + [90, 180])
+    turn = drawn_turn if turn is None else turn
     mm = np.vstack([m, [0, 0, 1]])
     if turn == 90:  # the scan lies a quarter turn anticlockwise: the reader must turn it clockwise
         out = cv2.rotate(out, cv2.ROTATE_90_COUNTERCLOCKWISE)
@@ -338,7 +347,10 @@ def age(img: Image.Image, gt: dict, rng: random.Random) -> tuple[np.ndarray, dic
     elif turn == 180:
         out = cv2.rotate(out, cv2.ROTATE_180)
         mm = np.array([[-1, 0, nw - 1], [0, -1, nh - 1], [0, 0, 1]], float) @ mm
-    gt = dict(gt, angle=round(angle, 3), orientation=(360 - turn) % 360, scale=scale)
+    elif turn == 270:
+        out = cv2.rotate(out, cv2.ROTATE_90_CLOCKWISE)
+        mm = np.array([[0, -1, nh - 1], [1, 0, 0], [0, 0, 1]], float) @ mm
+    gt = dict(gt, angle=round(angle, 3), orientation=turn, scale=scale)  # the clockwise turn that fixes it
     for b in gt["blocks"]:
         boxes = []
         for bx in b["boxes"]:

@@ -1,0 +1,344 @@
+"""`make bench`: speed, memory and accuracy on a fixed generated corpus, beside raw RapidOCR, in one run.
+
+Each configuration runs in a subprocess of its own (models loaded once, outside the timing), so that its peak
+memory is its own. Writes ``bench/RESULTS.md`` (for people) and ``bench/results.json`` (for machines).
+
+    python bench/run_bench.py [--pages 10] [--study 40] [--batch-pages 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CONFIGS = ("raw-rapidocr", "fast", "balanced", "best")
+FORMATS = ("txt", "md", "json", "jsonl", "alto", "page", "hocr")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+# ---------------------------------------------------------------- workers (run in subprocesses)
+
+
+def worker_convert(config: str, corpus: Path) -> dict[str, Any]:
+    """Time every page of the corpus with one configuration; texts come back for scoring."""
+    import numpy as np
+
+    pages = sorted(corpus.glob("*.jpg"))
+    out: dict[str, Any] = {"config": config, "pages": {}}
+    if config == "raw-rapidocr":
+        from rapidocr import RapidOCR
+
+        engine = RapidOCR(params={"Global.log_level": "error"})
+        engine(np.full((200, 400, 3), 255, np.uint8))  # warm up
+        for p in pages:
+            t = time.perf_counter()
+            res = engine(str(p))
+            dt = time.perf_counter() - t
+            text = "\n".join(res.txts or ()) if res is not None else ""
+            out["pages"][p.stem] = {"seconds": dt, "text": text}
+    else:
+        import digitizer
+        from digitizer.export import export, to_text
+
+        digitizer.convert(np.full((200, 400, 3), 255, np.uint8), speed=config)  # load models, warm up
+        for p in pages:
+            t = time.perf_counter()
+            doc = digitizer.convert(p, speed=config)
+            for f in FORMATS:
+                export(doc, f)
+            dt = time.perf_counter() - t
+            timings = doc.pages[0].timings
+            models: dict[str, int] = {}
+            for ln in doc.pages[0].iter_lines():
+                models[ln.model] = models.get(ln.model, 0) + 1
+            out["pages"][p.stem] = {
+                "seconds": dt,
+                "text": to_text(doc),
+                "timings": timings,
+                "size": [doc.pages[0].width, doc.pages[0].height],
+                "lines_by_model": models,
+            }
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def worker_study(n: int, seed: int) -> dict[str, Any]:
+    """Orientation and skew on ``n`` generated pages, skew uniform in ±10°, turned 0/90/180/270."""
+    import cv2
+    import numpy as np
+
+    from digitizer.config import Options
+    from digitizer.pipeline import _sideways, _upright, build_engine
+    from digitizer.straighten import straighten
+    from digitizer.synth import age, render_page
+
+    engine = build_engine(Options(speed="balanced"))
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        s = seed * 100 + i
+        lang = ("zh", "zh", "en")[i % 3]
+        img, gt = render_page(s, lang, "ads" if i % 5 == 4 else "front")
+        angle = rng.uniform(-10, 10)
+        turn = (0, 90, 180, 270)[i % 4]
+        arr, g = age(img, gt, random.Random(s), angle=angle, turn=turn)
+        bgr = np.ascontiguousarray(arr[:, :, ::-1]) if arr.shape[2] == 3 else cv2.cvtColor(arr, cv2.COLOR_GRAY2BGR)
+        t = time.perf_counter()
+        st = straighten(bgr, upright_score=_upright(engine), sideways=_sideways(engine))
+        dt = time.perf_counter() - t
+        rows.append({
+            "page": i, "lang": lang, "true_angle": round(g["angle"], 3), "found_angle": round(st.angle, 3),
+            "true_orientation": g["orientation"], "found_orientation": st.orientation,
+            "error": round(abs(st.angle - g["angle"]), 3), "seconds": round(dt, 2),
+        })
+    return {"rows": rows, "peak_mb": _peak_mb()}
+
+
+# ---------------------------------------------------------------- the parent
+
+
+def _sub(args: list[str], timeout: float = 3600) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        dest = f.name
+    try:
+        subprocess.run([sys.executable, __file__, *args, "--dest", dest], check=True, timeout=timeout)
+        return json.loads(Path(dest).read_text())
+    finally:
+        Path(dest).unlink(missing_ok=True)
+
+
+def _batch(corpus: Path, jobs: int) -> dict[str, Any]:
+    out = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    try:
+        t = time.perf_counter()
+        r = subprocess.run(
+            [sys.executable, "-m", "digitizer.cli", "-q", "batch", str(corpus), "-o", str(out), "--jobs", str(jobs),
+             "-f", "txt,json,alto"], capture_output=True, text=True, timeout=3600,
+        )
+        dt = time.perf_counter() - t
+        n = sum(1 for _ in corpus.glob("*.jpg"))
+        return {"jobs": jobs, "pages": n, "seconds": dt, "pages_per_min": n / dt * 60, "rc": r.returncode}
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def _pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    if not xs:
+        return float("nan")
+    k = (len(xs) - 1) * q
+    lo, hi = int(k), min(len(xs) - 1, int(k) + 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--pages", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--study", type=int, default=40, help="pages in the orientation/skew study (0: skip)")
+    ap.add_argument("--batch-pages", type=int, default=6, help="pages for the batch --jobs 1/2 figure (0: skip)")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "bench" / "corpus")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench")
+    ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--dest", default=None, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+
+    if a.worker:
+        if a.worker == "study":
+            res = worker_study(a.study, a.seed)
+        else:
+            res = worker_convert(a.worker, a.corpus)
+        Path(a.dest).write_text(json.dumps(res, ensure_ascii=False))
+        return
+
+    from digitizer.evaluate import score_page
+    from digitizer.synth import generate
+
+    corpus = a.corpus
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    print(f"generating {a.pages} pages into {corpus}", file=sys.stderr)
+    generate(corpus, count=a.pages, seed=a.seed, lang="mixed")
+    gts = {p.name[: -len(".gt.json")]: json.loads(p.read_text()) for p in corpus.glob("*.gt.json")}
+
+    results: dict[str, Any] = {"machine": _machine(), "date": time.strftime("%Y-%m-%d"), "pages": a.pages,
+                               "seed": a.seed, "configs": {}}
+    for cfg in CONFIGS:
+        print(f"running {cfg}", file=sys.stderr)
+        r = _sub(["--worker", cfg, "--corpus", str(corpus)])
+        per = r["pages"]
+        scores = {stem: score_page(gts[stem], v["text"]) for stem, v in per.items()}
+        secs = [v["seconds"] for v in per.values()]
+        summary = {
+            "median_s": statistics.median(secs),
+            "p90_s": _pct(secs, 0.9),
+            "peak_mb": r["peak_mb"],
+            **{k: statistics.mean(s[k] for s in scores.values()) for k in ("cer_order", "char_recall", "char_prec",
+                                                                          "intact", "order")},
+        }
+        for lang in ("zh", "en"):
+            sub = [s for stem, s in scores.items() if f"_{lang}_" in stem]
+            if sub:
+                summary[f"{lang}_intact"] = statistics.mean(s["intact"] for s in sub)
+                summary[f"{lang}_order"] = statistics.mean(s["order"] for s in sub)
+                summary[f"{lang}_cer_order"] = statistics.mean(s["cer_order"] for s in sub)
+        if cfg != "raw-rapidocr":
+            layout = [v["timings"].get("layout", 0) / max(1e-9, v["timings"].get("total", 1)) for v in per.values()]
+            summary["layout_share"] = statistics.mean(layout)
+            summary["stage_s"] = {
+                k: statistics.mean(v["timings"].get(k, 0.0) for v in per.values())
+                for k in ("straighten", "detect", "recognize", "layout")
+            }
+        for stem in per:
+            per[stem].pop("text")
+            per[stem]["scores"] = scores[stem]
+        results["configs"][cfg] = {"summary": summary, "pages": per}
+
+    raw = results["configs"]["raw-rapidocr"]["pages"]
+    bal = results["configs"]["balanced"]["pages"]
+    best = results["configs"]["best"]["pages"]
+    results["balanced_vs_raw"] = statistics.median(bal[s]["seconds"] / raw[s]["seconds"] for s in bal)
+    results["best_over_balanced"] = statistics.median(best[s]["seconds"] / bal[s]["seconds"] for s in bal)
+    big = [s for s in bal if bal[s]["size"] == [3000, 4300]]
+    if big:
+        results["balanced_vs_raw_3000x4300"] = statistics.median(bal[s]["seconds"] / raw[s]["seconds"] for s in big)
+
+    if a.study:
+        print(f"orientation/skew study on {a.study} pages", file=sys.stderr)
+        results["study"] = _sub(["--worker", "study", "--study", str(a.study), "--seed", str(a.seed)])
+    if a.batch_pages:
+        bcorpus = corpus.parent / "corpus-batch"
+        if bcorpus.exists():
+            shutil.rmtree(bcorpus)
+        bcorpus.mkdir()
+        for p in sorted(corpus.glob("*.jpg"))[: a.batch_pages]:
+            shutil.copy(p, bcorpus / p.name)
+        results["batch"] = [_batch(bcorpus, j) for j in (1, 2)]
+        shutil.rmtree(bcorpus, ignore_errors=True)
+
+    a.out.mkdir(parents=True, exist_ok=True)
+    (a.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    (a.out / "RESULTS.md").write_text(render(results))
+    print((a.out / "RESULTS.md").read_text())
+
+
+def render(r: dict[str, Any]) -> str:
+    """The Markdown table."""
+    L = [
+        "# Benchmark results",
+        "",
+        f"Machine: {r['machine']}. Date: {r['date']}. Corpus: {r['pages']} generated pages (seed {r['seed']}, "
+        "mixed Chinese/English, front and ads pages, aged like scans: skew within ±5°, some turned 90/180°, "
+        "bleed-through, tint, blur, noise, JPEG). Made by `make bench` (`bench/run_bench.py`); raw JSON in "
+        "`bench/results.json`.",
+        "",
+        "## Speed, memory and page-order scores",
+        "",
+        "Seconds per page for the whole pipeline (load, straighten, layout, OCR, all seven exports); the baseline is "
+        "raw RapidOCR (PP-OCRv6 small, its defaults) on the whole page, its lines in its own order. Peak memory is "
+        "the worker's maximum resident set over the corpus. Scores as `digitizer eval` (mean over pages).",
+        "",
+        "| config | s/page median | s/page p90 | peak MB | char_recall | char_prec | cer_order | intact | order |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, c in r["configs"].items():
+        s = c["summary"]
+        L.append(
+            f"| {name} | {s['median_s']:.1f} | {s['p90_s']:.1f} | {s['peak_mb']:.0f} | {s['char_recall']:.4f} | "
+            f"{s['char_prec']:.4f} | {s['cer_order']:.4f} | {s['intact']:.3f} | {s['order']:.3f} |"
+        )
+    L += ["", "By language (intact / order / cer_order):", "", "| config | zh | en |", "|---|---|---|"]
+    for name, c in r["configs"].items():
+        s = c["summary"]
+        cells = []
+        for lang in ("zh", "en"):
+            if f"{lang}_intact" in s:
+                cells.append(f"{s[f'{lang}_intact']:.3f} / {s[f'{lang}_order']:.3f} / {s[f'{lang}_cer_order']:.3f}")
+            else:
+                cells.append("–")
+        L.append(f"| {name} | {cells[0]} | {cells[1]} |")
+    bal = r["configs"]["balanced"]["summary"]
+    best = r["configs"]["best"]["summary"]
+    L += [
+        "",
+        f"- balanced / raw RapidOCR time (median of per-page ratios): **{r['balanced_vs_raw']:.2f}×**"
+        + (f"; on the 3000×4300 pages: **{r['balanced_vs_raw_3000x4300']:.2f}×**"
+           if "balanced_vs_raw_3000x4300" in r else ""),
+        f"- best / balanced time: **{r['best_over_balanced']:.2f}×**; char_recall best − balanced: "
+        f"{best['char_recall'] - bal['char_recall']:+.4f}",
+        f"- balanced stage means (s): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in bal.get("stage_s", {}).items())
+        + f"; layout and order are {100 * bal.get('layout_share', 0):.1f}% of the time",
+    ]
+    if "study" in r:
+        rows = r["study"]["rows"]
+        errs = [x["error"] for x in rows]
+        ok = sum(1 for x in rows if x["found_orientation"] == x["true_orientation"])
+        L += [
+            "",
+            "## Orientation and skew",
+            "",
+            f"{len(rows)} generated pages, skew uniform within ±10°, turned 0/90/180/270 in turn: orientation correct "
+            f"on **{ok}/{len(rows)}**; absolute skew error median **{statistics.median(errs):.3f}°**, "
+            f"worst **{max(errs):.3f}°**; straighten (with its orientation probes) "
+            f"{statistics.median(x['seconds'] for x in rows):.1f} s per page (median).",
+        ]
+        bad = [x for x in rows if x["found_orientation"] != x["true_orientation"] or x["error"] > 0.2]
+        if bad:
+            L += ["", "| page | lang | true angle | found | true orient. | found |", "|---|---|---|---|---|---|"]
+            L += [f"| {x['page']} | {x['lang']} | {x['true_angle']} | {x['found_angle']} | {x['true_orientation']} | "
+                  f"{x['found_orientation']} |" for x in bad]
+    if "batch" in r:
+        L += ["", "## Batch throughput", "", "| jobs | pages | seconds | pages/min |", "|---|---|---|---|"]
+        L += [f"| {b['jobs']} | {b['pages']} | {b['seconds']:.1f} | {b['pages_per_min']:.1f} |" for b in r["batch"]]
+    L += ["", "## Per page (balanced)", "", "| page | size | s | cer_order | char_recall | intact | order | "
+          "raw s | raw cer_order | raw intact |", "|---|---|---|---|---|---|---|---|---|---|"]
+    raw = r["configs"]["raw-rapidocr"]["pages"]
+    for stem, v in sorted(r["configs"]["balanced"]["pages"].items()):
+        s, rs = v["scores"], raw[stem]["scores"]
+        L.append(
+            f"| {stem} | {v['size'][0]}×{v['size'][1]} | {v['seconds']:.1f} | {s['cer_order']:.3f} | "
+            f"{s['char_recall']:.4f} | {s['intact']:.2f} | {s['order']:.2f} | {raw[stem]['seconds']:.1f} | "
+            f"{rs['cer_order']:.3f} | {rs['intact']:.2f} |"
+        )
+    return "\n".join(L) + "\n"
+
+
+if __name__ == "__main__":
+    main()
