@@ -57,6 +57,11 @@ def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("digitizer: interrupted", err=True)
             sys.exit(int(ExitCode.INTERRUPTED))
+        except Exception as exc:  # a bug: one line for the user, the trace with -v
+            log.debug("internal error", exc_info=True)
+            click.echo(f"digitizer: internal error: {type(exc).__name__}: {exc} (run with -v -v for the trace)",
+                       err=True)
+            sys.exit(int(ExitCode.FAILED))
 
     return wrapper
 

@@ -307,8 +307,11 @@ def classify(lay: Layout) -> None:
             ln.kind = "headline"
         elif BYLINE.match(ln.text) and ln.length < 40 * body:
             ln.kind = "byline"
-        elif (size >= 1.2 and (len(ln.text.strip()) >= 4 or size >= 1.5)) or (
-            len(ln.text.strip()) >= 4 and ln.ink > body_ink * (1.15 if size >= 1.12 else 1.4) and ln.length < 25 * body
+        elif size >= 1.5 or (
+            not _piece_of_body_line(ln, free, body)
+            and not _fills_column(ln, free, body)
+            and len(ln.text.strip()) >= 4
+            and (size >= 1.2 or (ln.ink > body_ink * (1.15 if size >= 1.12 else 1.4) and ln.length < 25 * body))
         ):
             ln.kind = "heading"
     # Subtitle: a mid-size line straight under a headline.
@@ -324,16 +327,58 @@ def classify(lay: Layout) -> None:
             ):
                 ln.kind = "subtitle"
                 break
-    # Captions: the small lines right under (or over) a picture, within its width.
+    # Captions: the small lines right under a picture, within its width. The first row under it is the
+    # caption; a further row only continues it when it follows closely in the same type, as one line that
+    # wraps (the first lines of the columns under a picture are further down, and side by side).
     for pi, p in enumerate(lay.photos):
-        for ln in free:
-            if ln.kind not in ("text", "heading") or ln.h > 1.3 * body:
+        cands = [
+            ln for ln in free
+            if ln.kind in ("text", "heading") and ln.h <= 1.3 * body and 0 <= ln.box[1] - p[3] < 2.0 * body
+            and ln.box[0] >= p[0] - body and ln.box[2] <= p[2] + body
+        ]
+        if not cands:
+            continue
+        cands.sort(key=lambda ln: ln.box[1])
+        first = cands[0]
+        row = [ln for ln in cands if _overlap(ln.box[1], ln.box[3], first.box[1], first.box[3]) > 0.5 * first.h]
+        caption = list(row)
+        bottom = max(ln.box[3] for ln in row)
+        wide = sum(ln.length for ln in row) > 0.6 * (p[2] - p[0])
+        for ln in cands:
+            if any(ln is c for c in caption):
                 continue
-            below = 0 <= ln.box[1] - p[3] < 2.0 * body
-            within = ln.box[0] >= p[0] - body and ln.box[2] <= p[2] + body
-            if below and within:
-                ln.kind = "caption"
-                ln.photo = pi
+            same_row = [o for o in cands if o is not ln and _overlap(o.box[1], o.box[3], ln.box[1], ln.box[3]) > 0]
+            if wide and not same_row and 0 <= ln.box[1] - bottom < 0.45 * first.h and abs(ln.h - first.h) < 0.15 * first.h:
+                caption.append(ln)
+                bottom = ln.box[3]
+        for ln in caption:
+            ln.kind = "caption"
+            ln.photo = pi
+
+
+def _piece_of_body_line(ln: TLine, lines: list[TLine], body: float) -> bool:
+    """A word or two that the detector cut out of a body line: body-size text sits beside it on its row."""
+    for o in lines:
+        if o is ln or abs(o.h - body) > 0.25 * body:
+            continue
+        ov = _overlap(o.box[1], o.box[3], ln.box[1], ln.box[3])
+        gap = max(o.box[0] - ln.box[2], ln.box[0] - o.box[2])
+        if ov > 0.5 * min(o.h, ln.h) and gap < 2.0 * ln.h:
+            return True
+    return False
+
+
+def _fills_column(ln: TLine, lines: list[TLine], body: float) -> bool:
+    """As long as the body lines around it: a line of text set a little large, not a short heading."""
+    near = [
+        o.length
+        for o in lines
+        if o is not ln
+        and abs(o.h - body) < 0.2 * body
+        and abs(o.box[1] - ln.box[1]) < 15 * body
+        and _overlap(o.box[0], o.box[2], ln.box[0], ln.box[2]) > 0.5 * min(o.length, ln.length)
+    ]
+    return len(near) >= 3 and ln.length >= 0.9 * float(np.median(near))
 
 
 def split_at_gutters(mask: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarray]:
@@ -382,4 +427,5 @@ def split_at_gutters(mask: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarr
             left = b - pad
         out.append(np.array([[left, top], [x1, top], [x1, bot], [left, bot]], np.float32))
     return out
+
 

@@ -11,10 +11,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .layout import Box, Layout, TLine
+from .ocr.base import CharBox, OcrLine
 
 __all__ = ["WorkBlock", "assemble", "join_lines", "reading_order"]
 
+VGAP = 0.5  # narrowest column gutter, in body line heights (narrower white is a space between words)
 PHONE = re.compile(r"(?<!\d)(?:\+?\d[\d\- ]{5,}\d)(?!\d)")
 
 
@@ -91,9 +95,10 @@ class _Cutter:
         self.lay = lay
         self.body = lay.body_h
         self.leaf = 0
+        self.vgap = VGAP
 
     def cut(self, atoms: list[Atom]) -> list[Atom]:
-        if len(atoms) <= 1:
+        if len(atoms) <= 1 or self._one_line(atoms):
             return self._leaf(atoms)
         ext = _union([a.box for a in atoms])
         hcuts = sorted(
@@ -101,16 +106,18 @@ class _Cutter:
             | set(_rule_cuts(atoms, self.lay.hrules, 1, ext))
             | set(self._title_cuts(atoms, ext))
         )
-        vcuts = sorted(
-            set(_gaps([(a.box[0], a.box[2]) for a in atoms], ext[0], ext[2], 0.5 * self.body))
-            | set(_rule_cuts(atoms, self.lay.vrules, 0, ext))
-        )
+        gaps = [x for x in _gaps([(a.box[0], a.box[2]) for a in atoms], ext[0], ext[2], self.vgap * self.body)
+                if self._column_gap(atoms, x)]
+        vcuts = sorted(set(gaps) | set(_rule_cuts(atoms, self.lay.vrules, 0, ext)))
         all_frames = all(a.kind == "frame" for a in atoms)
-        if vcuts and (all_frames or not hcuts):
-            return self._columns(_split(atoms, vcuts, 0))
-        if hcuts:
+        # A cut must split the atoms (centres on both sides), or the recursion would never end.
+        vgroups = _split(atoms, vcuts, 0) if vcuts else []
+        hgroups = _split(atoms, hcuts, 1) if hcuts else []
+        if len(vgroups) > 1 and (all_frames or len(hgroups) < 2):
+            return self._columns(vgroups)
+        if len(hgroups) > 1:
             out: list[Atom] = []
-            for g in _split(atoms, hcuts, 1):
+            for g in hgroups:
                 out.extend(self.cut(g))
             return out
         return self._leaf(atoms)
@@ -142,15 +149,124 @@ class _Cutter:
             out.extend(p)
         return out
 
+    def _column_gap(self, atoms: list[Atom], x: float) -> bool:
+        """Whether a white channel at ``x`` is a gutter between columns, not spaces between words lining up.
+
+        Right of a gutter the lines start flush at the column's margin (a few indented); right of a channel
+        of word spaces, each row goes on with a word that starts wherever it happens to.
+        """
+        right = [a for a in atoms if (a.box[0] + a.box[2]) / 2 > x]
+        if not right or any(a.kind != "line" or a.lines[0].vertical for a in right):
+            return True
+        if any(a.kind != "line" for a in atoms):
+            return True
+        firsts: list[Atom] = []
+        for a in sorted(right, key=lambda a: a.box[0]):
+            if not any(_same_row(a.lines[0], f.lines[0]) for f in firsts):
+                firsts.append(a)
+        if len(firsts) < 2:
+            return True
+        margin = min(a.box[0] for a in firsts)
+        flush = sum(1 for a in firsts if a.box[0] - margin < 0.35 * self.body)
+        return flush >= 0.6 * len(firsts)
+
+    def _one_line(self, atoms: list[Atom]) -> bool:
+        """Pieces of one text line (the detector splits justified lines at wide spaces): never cut apart.
+
+        A gutter between two columns stays white above and below the row; a space between words does not.
+        """
+        if not all(a.kind == "line" and not a.lines[0].vertical for a in atoms):
+            return False
+        xs = sorted(atoms, key=lambda a: a.box[0])
+        for a, b in zip(xs, xs[1:], strict=False):
+            if not _same_row(a.lines[0], b.lines[0]) or a.lines[0].kind != b.lines[0].kind:
+                return False
+            h = min(a.lines[0].h, b.lines[0].h)
+            if b.box[0] - a.box[2] > 2.0 * h or self._rule_between(a.box, b.box):
+                return False
+            if b.box[0] - a.box[2] > 0.9 * h and self._gutter(a.box, b.box, h):
+                return False
+        return True
+
+    def _rule_between(self, a: Box, b: Box) -> bool:
+        lo, hi = a[2], b[0]
+        top, bot = max(a[1], b[1]), min(a[3], b[3])
+        return any(lo - 2 <= (r[0] + r[2]) / 2 <= hi + 2 and r[1] <= bot and r[3] >= top for r in self.lay.vrules)
+
+    def _gutter(self, a: Box, b: Box, h: float) -> bool:
+        """White between ``a`` and ``b`` that runs on above and below the row: no other line crosses it."""
+        lo, hi = a[2] + 0.2 * (b[0] - a[2]), b[0] - 0.2 * (b[0] - a[2])
+        top, bot = min(a[1], b[1]), max(a[3], b[3])
+        above = below = False
+        for ln in self.lay.lines:
+            if ln.box[2] <= lo or ln.box[0] >= hi:
+                continue
+            if top - 3 * h < ln.box[3] <= top + 0.1 * h:
+                above = True
+            if bot - 0.1 * h <= ln.box[1] < bot + 3 * h:
+                below = True
+        return not (above and below)
+
     def _leaf(self, atoms: list[Atom]) -> list[Atom]:
         self.leaf += 1
         if atoms and all(a.kind == "line" and a.lines[0].vertical for a in atoms):
             atoms = sorted(atoms, key=lambda a: (-a.box[2], a.box[1]))
         else:
-            atoms = _rows(atoms)
+            atoms = self._join_rows(_rows(atoms))
         for a in atoms:
             a.column = self.leaf
         return atoms
+
+    def _join_rows(self, atoms: list[Atom]) -> list[Atom]:
+        """Within one column, pieces of a line side by side become one line again."""
+        out: list[Atom] = []
+        for a in atoms:
+            if out and a.kind == "line" and out[-1].kind == "line":
+                p, q = out[-1].lines[0], a.lines[0]
+                h = min(p.h, q.h)
+                if (
+                    not p.vertical
+                    and not q.vertical
+                    and p.kind == q.kind
+                    and _same_row(p, q)
+                    and -1.0 * h < q.box[0] - p.box[2] < 3.0 * h
+                    and not self._rule_between(p.box, q.box)
+                ):
+                    merged = merge_tlines(p, q)
+                    out[-1] = Atom(merged.box, "line", [merged])
+                    continue
+            out.append(a)
+        return out
+
+
+def _same_row(a: TLine, b: TLine) -> bool:
+    ov = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    ha, hb = a.box[3] - a.box[1], b.box[3] - b.box[1]
+    return ov > 0.6 * min(ha, hb) and max(ha, hb) < 1.5 * min(ha, hb)
+
+
+def merge_tlines(a: TLine, b: TLine) -> TLine:
+    """One line from two pieces of it, ``a`` left of ``b``: text joined (a space unless CJK), boxes united."""
+    oa, ob = a.ocr, b.ocr
+    sep = "" if (oa.text and ob.text and (_is_cjk(oa.text[-1]) or _is_cjk(ob.text[0]))) else " "
+    box = _union([a.box, b.box])
+    quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]], np.float32)
+    chars = list(oa.chars)
+    if sep and oa.chars and ob.chars:
+        x = float(oa.chars[-1].quad[:, 0].max())
+        space = np.array([[x, box[1]], [x, box[1]], [x, box[3]], [x, box[3]]], np.float32)
+        chars.append(CharBox(" ", space, 1.0))
+    chars.extend(ob.chars)
+    na, nb = max(1, len(oa.text)), max(1, len(ob.text))
+    ocr = OcrLine(
+        quad=quad,
+        text=oa.text.rstrip() + sep + ob.text.lstrip(),
+        confidence=(oa.confidence * na + ob.confidence * nb) / (na + nb),
+        chars=chars,
+        model=oa.model if oa.model == ob.model else f"{oa.model}+{ob.model}",
+        vertical=False,
+    )
+    return TLine(ocr, box, a.kind, a.frame, a.photo, (a.ink + b.ink) / 2, a.column)
 
 
 def _rows(atoms: list[Atom]) -> list[Atom]:

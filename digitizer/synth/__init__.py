@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .text import ADS_EN, ADS_ZH, EN_SENTENCES, HEADINGS_EN, HEADINGS_ZH, TITLES_EN, TITLES_ZH, ZH_SENTENCES
+from .text import EN_SENTENCES, HEADINGS_EN, HEADINGS_ZH, TITLES_EN, TITLES_ZH, ZH_SENTENCES, make_ads
 
 __all__ = ["FontSet", "generate", "render_page"]
 
@@ -156,6 +156,24 @@ def _photo(c: Canvas, box: tuple[int, int, int, int]) -> Image.Image:
     return Image.fromarray(img)
 
 
+def _fit(c: Canvas, text: str, font: ImageFont.FreeTypeFont, width: float, zh: bool) -> list[str]:
+    """``text`` wrapped into lines no wider than ``width`` (by characters for Chinese, by words otherwise)."""
+    units = list(text) if zh else text.split(" ")
+    sep = "" if zh else " "
+    out: list[str] = []
+    cur = ""
+    for u in units:
+        cand = cur + sep + u if cur else u
+        if cur and c.draw.textlength(cand, font=font) > width:
+            out.append(cur)
+            cur = u
+        else:
+            cur = cand
+    if cur:
+        out.append(cur)
+    return out
+
+
 def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image, dict]:
     """Render one clean page (RGB) and its ground truth (boxes in the clean page's pixels)."""
     rng = random.Random(seed)
@@ -264,8 +282,7 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
     acols = 3
     agut = body * 1.2
     aw = (w - 2 * m - agut * (acols - 1)) / acols
-    pool = list(ADS_ZH if zh else ADS_EN)
-    rng.shuffle(pool)
+    pool = make_ads(rng, zh, 3 * 8)
     af = c.font(c.f.body, int(body * 0.95))
     atf = c.font(c.f.bold, int(body * 1.15))
     foot_y = h - m - body * 2
@@ -276,7 +293,9 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
         for _ in range(n_rows):
             ad = pool[k % len(pool)]
             k += 1
-            lines = ad.split("\n")
+            title, *rest = ad.split("\n")
+            # Body lines wrap inside the box (a printer never lets an ad run over its border).
+            lines = [title] + [part for r in rest for part in _fit(c, r, af, aw - body * 1.2, zh)]
             bh = body * 1.5 + len(lines) * body * 1.45 + body * 0.8
             if yy + bh > foot_y - body * 2:
                 break

@@ -1,5 +1,7 @@
 """Sentence pools for synthetic pages (written for this project)."""
 
+import random
+
 ZH_SENTENCES = [
     "今年以来，我市持续推进老旧小区改造，已完成改造项目四十二个，惠及居民一万余户。",
     "记者在现场看到，新铺设的沥青路面平整宽阔，路两侧的绿化带也已栽种完毕。",
@@ -55,25 +57,66 @@ TITLES_EN = [
 ]
 HEADINGS_ZH = ["便民服务进社区", "让群众得实惠", "规划先行建设提速", "文化生活更丰富", "安全意识要加强"]
 HEADINGS_EN = ["Work Begins in Spring", "Neighbors Welcome the Plan", "Costs and Funding", "What Comes Next"]
-ADS_ZH = [
-    "家电维修\n专修冰箱 洗衣机 热水器 13905331234\n上门服务 价格合理",
-    "房屋出租\n临街商铺一百二十平，可做餐饮，停车方便。\n电话：13806431122",
-    "招聘\n本公司招聘仓库管理员二名，会电脑，有经验者优先。\n联系电话：3188899",
-    "搬家服务\n长途短途搬家 钢琴搬运 家具拆装\n诚信经营 24小时服务 2865566",
-    "声明\n张某某遗失身份证一张，声明作废。",
-    "订报热线\n全年订阅 送精美礼品\n咨询热线：2271234",
-    "驾校招生\n随到随学 包教包会\n报名电话：15866012345",
-    "二手车转让\n家用轿车一辆，车况良好，价格面议。\n电话：13953367788",
-    "管道疏通\n疏通下水道 马桶 化粪池清理\n电话：2119900",
-    "家教辅导\n小学初中各科辅导，经验丰富。\n联系：18653301234",
-]
-ADS_EN = [
-    "APPLIANCE REPAIR\nFridges, washers and heaters fixed at home\nCall 555-0199",
-    "FOR RENT\nShop on Main Street, 1,200 sq ft, parking\nPhone 555-0123",
-    "HELP WANTED\nWarehouse clerk, computer skills needed\nApply 555-0177",
-    "MOVING SERVICE\nLocal and long distance, pianos and furniture\n24 hours 555-0110",
-    "LOST AND FOUND\nBrown leather wallet found near the station\nCall 555-0155",
-    "DRIVING SCHOOL\nLessons every day of the week\nBook now 555-0188",
-    "USED CAR FOR SALE\nFamily sedan in good condition, price negotiable\n555-0166",
-    "PIANO LESSONS\nAll ages and levels welcome\nPhone 555-0133",
-]
+
+# Ads are composed (title, one of its details, a contact line with a fresh number) so that no two ads on a page
+# are near-duplicates: a repeated ad would make a fuzzy match find the wrong copy and blur the order score.
+AD_PARTS_ZH: dict[str, list[str]] = {
+    "家电维修": ["专修冰箱 洗衣机 热水器", "空调移机 加氟 清洗保养", "电视 音响 微波炉上门维修"],
+    "房屋出租": ["临街商铺一百二十平，可做餐饮。", "城南小区两室一厅，家具家电齐全。", "写字楼单间出租，拎包入住。"],
+    "招聘": ["本公司招聘仓库管理员二名，会电脑。", "酒店招聘厨师、服务员若干，包食宿。", "物流公司招聘司机，持B照，待遇从优。"],
+    "搬家服务": ["长途短途搬家 钢琴搬运 家具拆装", "居民搬家 公司搬迁 专业打包", "小件托运 同城速运 价格公道"],
+    "声明": ["张某某遗失身份证一张，声明作废。", "李某某遗失营业执照副本，声明作废。", "王某某遗失房产证一本，声明作废。"],
+    "订报热线": ["全年订阅 送精美礼品", "半年订阅享八折优惠", "学生订阅另有优惠"],
+    "驾校招生": ["随到随学 包教包会", "周末班 晚班 灵活安排", "新车新场地 一人一车"],
+    "二手车转让": ["家用轿车一辆，车况良好，价格面议。", "小货车一辆，手续齐全，可过户。", "越野车一辆，行驶三万公里。"],
+    "管道疏通": ["疏通下水道 马桶 化粪池清理", "管道维修 水管安装 防水补漏", "高压清洗 管道检测 随叫随到"],
+    "家教辅导": ["小学初中各科辅导，经验丰富。", "高中数学物理一对一辅导。", "少儿英语口语小班教学。"],
+    "开锁换锁": ["公安备案 开锁换锁 修锁配钥匙", "汽车开锁 保险柜开锁", "安装指纹锁 智能锁"],
+    "家政服务": ["保姆 月嫂 钟点工 育儿嫂", "新房开荒保洁 擦玻璃", "老人陪护 病人护理"],
+    "旺铺转让": ["闹市区服装店转让，客源稳定。", "学校旁文具店转让，接手即可营业。", "社区超市转让，设备齐全。"],
+    "婚姻介绍": ["诚信婚介 真诚服务", "中老年交友 免费登记", "青年联谊 周末相亲会"],
+    "装修公司": ["室内装修 旧房翻新 免费设计", "水电改造 吊顶 刷墙", "瓷砖铺贴 防水工程"],
+    "回收": ["高价回收旧家电 空调 电脑", "回收废旧金属 纸箱", "二手家具回收 上门估价"],
+}
+AD_CONTACTS_ZH = ["电话：", "联系电话：", "热线：", "联系："]
+AD_PARTS_EN: dict[str, list[str]] = {
+    "APPLIANCE REPAIR": ["Fridges, washers and heaters fixed at home", "Air conditioners serviced and cleaned",
+                         "TV and radio repairs, same day"],
+    "FOR RENT": ["Shop on Main Street, 1,200 sq ft, parking", "Two bedroom flat near the park, furnished",
+                 "Office room downtown, utilities included"],
+    "HELP WANTED": ["Warehouse clerk, computer skills needed", "Cooks and waiters, meals provided",
+                    "Delivery drivers with a clean license"],
+    "MOVING SERVICE": ["Local and long distance, pianos and furniture", "Office moves on weekends",
+                       "Packing boxes delivered free"],
+    "LOST AND FOUND": ["Brown leather wallet found near the station", "Lost grey cat, answers to Smokey",
+                       "Found a set of keys on Elm Road"],
+    "DRIVING SCHOOL": ["Lessons every day of the week", "Evening and weekend classes", "New cars, patient teachers"],
+    "USED CAR FOR SALE": ["Family sedan in good condition, price negotiable", "Small van, one owner, low miles",
+                          "Pickup truck, new tires, must sell"],
+    "PIANO LESSONS": ["All ages and levels welcome", "Beginners start any month", "Exam preparation by a teacher"],
+    "GARDEN CARE": ["Lawns mowed and hedges trimmed", "Tree cutting and stump removal", "Spring clean up of yards"],
+    "PLUMBER": ["Leaks, drains and boilers fixed", "Bathrooms fitted at fair prices", "Emergency calls answered"],
+    "TUTORING": ["Math and science for high school", "Reading help for young children", "French and Spanish lessons"],
+    "HOUSE CLEANING": ["Weekly or monthly visits", "Windows and carpets cleaned", "Move out cleaning available"],
+}
+AD_CONTACTS_EN = ["Call ", "Phone ", "Apply ", "Book now "]
+
+
+def make_ads(rng: random.Random, zh: bool, n: int) -> list[str]:
+    """``n`` distinct ads: title, detail line, contact line with a random number."""
+    parts = AD_PARTS_ZH if zh else AD_PARTS_EN
+    pairs = [(t, d) for t, ds in parts.items() for d in ds]
+    rng.shuffle(pairs)
+    # Spread titles: every title once before any title comes back with another detail.
+    pairs.sort(key=lambda p: parts[p[0]].index(p[1]))
+    out = []
+    for t, d in pairs[:n]:
+        if zh:
+            phone = rng.choice(["13", "15", "18"]) + "".join(rng.choice("0123456789") for _ in range(9))
+            if rng.random() < 0.4:
+                phone = rng.choice("23") + "".join(rng.choice("0123456789") for _ in range(6))
+            contact = rng.choice(AD_CONTACTS_ZH) + phone
+        else:
+            contact = rng.choice(AD_CONTACTS_EN) + f"555-{rng.randint(100, 9999):04d}"
+        out.append(f"{t}\n{d}\n{contact}")
+    return out
