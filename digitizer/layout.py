@@ -180,8 +180,10 @@ def find_photos(image: np.ndarray, grey: np.ndarray, lines: list[TLine], rules: 
         if any(_share_inside(ln.box, b) > 0.6 for ln in lines):
             x0, y0, x1, y1 = (int(v / s) for v in b)
             m[y0:y1, x0:x1] = 0
-    m[cv2.resize(rules, (m.shape[1], m.shape[0])) > 0] = 0
     k = max(3, int(body_h / s))
+    # Rules are not pictures; but strokes found inside a picture's texture are the picture itself.
+    dense = cv2.blur(tone.astype(np.float32), (3 * k, 3 * k)) > 0.6
+    m[(cv2.resize(rules, (m.shape[1], m.shape[0])) > 0) & ~dense] = 0
     m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
     m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
