@@ -335,14 +335,14 @@ def classify(lay: Layout) -> None:
     for pi, p in enumerate(lay.photos):
         cands = [
             ln for ln in free
-            if ln.kind in ("text", "heading") and ln.h <= 1.3 * body and 0 <= ln.box[1] - p[3] < 2.0 * body
+            if ln.kind in ("text", "heading") and ln.h <= 1.3 * body and -0.5 * body <= ln.box[1] - p[3] < 2.0 * body
             and ln.box[0] >= p[0] - body and ln.box[2] <= p[2] + body
         ]
         if not cands:
             continue
         cands.sort(key=lambda ln: ln.box[1])
         first = cands[0]
-        row = [ln for ln in cands if _overlap(ln.box[1], ln.box[3], first.box[1], first.box[3]) > 0.5 * first.h]
+        row = [ln for ln in cands if _overlap(ln.box[1], ln.box[3], first.box[1], first.box[3]) > 0.7 * first.h]
         caption = list(row)
         bottom = max(ln.box[3] for ln in row)
         wide = sum(ln.length for ln in row) > 0.6 * (p[2] - p[0])
