@@ -323,7 +323,7 @@ def classify(lay: Layout) -> None:
         for hd in free:
             if (
                 hd.kind in ("headline", "subtitle")
-                and 0 <= ln.box[1] - hd.box[3] < 1.5 * hd.h
+                and -0.3 * ln.h <= ln.box[1] - hd.box[3] < 1.5 * hd.h
                 and _overlap(ln.box[0], ln.box[2], hd.box[0], hd.box[2]) > 0.3 * ln.length
                 and ln.h < hd.h
             ):
@@ -380,7 +380,10 @@ def _fills_column(ln: TLine, lines: list[TLine], body: float) -> bool:
         and abs(o.box[1] - ln.box[1]) < 15 * body
         and _overlap(o.box[0], o.box[2], ln.box[0], ln.box[2]) > 0.5 * min(o.length, ln.length)
     ]
-    return len(near) >= 3 and ln.length >= 0.9 * float(np.median(near))
+    if len(near) < 3:
+        return False
+    med = float(np.median(near))
+    return 0.9 * med <= ln.length <= 1.25 * med  # much wider: it spans columns, so it is a title
 
 
 def split_at_gutters(mask: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarray]:

@@ -129,8 +129,16 @@ class _Cutter:
             title = a.kind == "line" and a.lines[0].kind in ("headline", "section", "subtitle")
             if not (title or a.kind == "photo"):
                 continue
+            # Only a title or picture across (most of) this region cuts it; beside other columns, the
+            # vertical cuts come first and it is cut within its own columns.
+            need = 0.0 if title else 0.6
+            if a.box[2] - a.box[0] < need * (ext[2] - ext[0]):
+                continue
             for y in (a.box[1] - 1, a.box[3] + 1):
-                if ext[1] < y < ext[3] and not any(b.box[1] < y < b.box[3] for b in atoms):
+                # Boxes of neighbouring lines may overlap by a few pixels: that is not straddling the cut.
+                if ext[1] < y < ext[3] and not any(
+                    b.box[1] + 0.25 * _size(b) < y < b.box[3] - 0.25 * _size(b) for b in atoms
+                ):
                     cuts.append(y)
         return cuts
 
@@ -237,6 +245,10 @@ class _Cutter:
                     continue
             out.append(a)
         return out
+
+
+def _size(a: Atom) -> float:
+    return a.lines[0].h if a.kind == "line" else a.box[3] - a.box[1]
 
 
 def _same_row(a: TLine, b: TLine) -> bool:

@@ -29,6 +29,9 @@ class Straightened:
     crop: tuple[int, int, int, int] | None = None
 
 
+SKEW_STRIPS = 8  # vertical strips profiled separately (about one per newspaper column)
+
+
 def map_points(matrix: Matrix, pts: np.ndarray) -> np.ndarray:
     """Apply a 3×3 affine matrix to (N, 2) points."""
     p = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
@@ -42,12 +45,22 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 18)
 
 
-def _profile_score(xs: np.ndarray, ys: np.ndarray, angle_deg: float, bin_px: float) -> float:
+def _profile_score(xs: np.ndarray, ys: np.ndarray, angle_deg: float, bin_px: float, strips: int = 1) -> float:
+    """Sharpness of the row profile once the page is turned by ``angle``: peaks are sharp when rows align.
+
+    With ``strips`` > 1 the page is cut into vertical strips, each profiled on its own: the lines of
+    neighbouring columns need not share baselines, and a single profile would blur them together.
+    """
     a = math.radians(angle_deg)
-    # Row coordinate of each ink pixel once the page is turned by ``angle``: sharp peaks when rows align.
     r = ys * math.cos(a) - xs * math.sin(a)
     r = ((r - r.min()) / bin_px).astype(np.int64)
-    h = np.bincount(r).astype(np.float64)
+    if strips <= 1:
+        h = np.bincount(r).astype(np.float64)
+        return float((h * h).sum())
+    x0, x1 = float(xs.min()), float(xs.max()) + 1e-6
+    strip = np.minimum(((xs - x0) / (x1 - x0) * strips).astype(np.int64), strips - 1)
+    n = int(r.max()) + 1
+    h = np.bincount(strip * n + r, minlength=strips * n).astype(np.float64)
     return float((h * h).sum())
 
 
@@ -78,12 +91,12 @@ def estimate_skew(grey: np.ndarray, max_angle: float = 15.0) -> tuple[float, flo
     if len(xs) < 200:
         return 0.0, 1.0
     coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
-    scores = [_profile_score(xs, ys, a, 1.0) for a in coarse]
+    scores = [_profile_score(xs, ys, a, 1.0, SKEW_STRIPS) for a in coarse]
     best = float(coarse[int(np.argmax(scores))])
     # Refine at full detail: rows of a 3000-pixel page resolve 0.02°.
     xs2, ys2, _ = _ink_points(grey, 3200)
     fine = np.arange(best - 0.6, best + 0.6 + 1e-9, 0.05)
-    fs = np.array([_profile_score(xs2, ys2, a, 1.0) for a in fine])
+    fs = np.array([_profile_score(xs2, ys2, a, 1.0, SKEW_STRIPS) for a in fine])
     i = int(np.argmax(fs))
     angle = float(fine[i])
     if 0 < i < len(fs) - 1:  # parabola through the peak and its neighbours
