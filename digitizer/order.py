@@ -70,7 +70,7 @@ def _split(atoms: list[Atom], cuts: list[float], axis: int) -> list[list[Atom]]:
     return [g for g in groups if g]
 
 
-def _rule_cuts(atoms: list[Atom], rules: list[Box], axis: int, ext: Box) -> list[float]:
+def _rule_cuts(atoms: list[Atom], rules: list[Box], axis: int, ext: Box, tol: float = 2.0) -> list[float]:
     """Rules that cross the region (80% of its extent) and no atom straddles: hard cuts."""
     cuts = []
     other = 1 - axis
@@ -82,7 +82,7 @@ def _rule_cuts(atoms: list[Atom], rules: list[Box], axis: int, ext: Box) -> list
         cover = min(r[other + 2], ext[other + 2]) - max(r[other], ext[other])
         if cover < 0.8 * span:
             continue
-        if any(a.box[axis] + 2 < pos < a.box[axis + 2] - 2 for a in atoms):
+        if any(a.box[axis] + tol < pos < a.box[axis + 2] - tol for a in atoms):
             continue
         if all(a.box[axis + 2] <= pos for a in atoms) or all(a.box[axis] >= pos for a in atoms):
             continue
@@ -103,12 +103,12 @@ class _Cutter:
         ext = _union([a.box for a in atoms])
         hcuts = sorted(
             set(_gaps([(a.box[1], a.box[3]) for a in atoms], ext[1], ext[3], 0.9 * self.body))
-            | set(_rule_cuts(atoms, self.lay.hrules, 1, ext))
+            | set(_rule_cuts(atoms, self.lay.hrules, 1, ext, max(2.0, 0.3 * self.body)))
             | set(self._title_cuts(atoms, ext))
         )
         gaps = [x for x in _gaps([(a.box[0], a.box[2]) for a in atoms], ext[0], ext[2], self.vgap * self.body)
                 if self._column_gap(atoms, x)]
-        vcuts = sorted(set(gaps) | set(_rule_cuts(atoms, self.lay.vrules, 0, ext)))
+        vcuts = sorted(set(gaps) | set(_rule_cuts(atoms, self.lay.vrules, 0, ext, max(2.0, 0.3 * self.body))))
         all_frames = all(a.kind == "frame" for a in atoms)
         # A cut must split the atoms (centres on both sides), or the recursion would never end.
         vgroups = _split(atoms, vcuts, 0) if vcuts else []
