@@ -86,7 +86,7 @@ def worker_study(n: int, seed: int) -> dict[str, Any]:
     import numpy as np
 
     from digitizer.config import Options
-    from digitizer.pipeline import _sideways, _upright, build_engine
+    from digitizer.pipeline import build_engine, probe_lines, read_confidence
     from digitizer.straighten import straighten
     from digitizer.synth import age, render_page
 
@@ -102,7 +102,7 @@ def worker_study(n: int, seed: int) -> dict[str, Any]:
         arr, g = age(img, gt, random.Random(s), angle=angle, turn=turn)
         bgr = np.ascontiguousarray(arr[:, :, ::-1]) if arr.shape[2] == 3 else cv2.cvtColor(arr, cv2.COLOR_GRAY2BGR)
         t = time.perf_counter()
-        st = straighten(bgr, upright_score=_upright(engine), sideways=_sideways(engine))
+        st = straighten(bgr, probe=probe_lines(engine), read_confidence=read_confidence(engine))
         dt = time.perf_counter() - t
         rows.append({
             "page": i, "lang": lang, "true_angle": round(g["angle"], 3), "found_angle": round(st.angle, 3),

@@ -30,7 +30,7 @@ class Options:
     pdf_dpi: int = 300
     threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     det_max_side: int = 0
-    det_tile: int = 1536
+    det_tile: int = 1024  # measured fastest on 2 cores (1536: +30% time, +40% memory)
     box_thresh: float = 0.5
     rec_batch: int = 16
     use_cls: bool = False

@@ -386,6 +386,28 @@ def _fills_column(ln: TLine, lines: list[TLine], body: float) -> bool:
     return 0.9 * med <= ln.length <= 1.25 * med  # much wider: it spans columns, so it is a title
 
 
+def _drop_thin_strokes(prof: np.ndarray, max_w: int, min_white: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """``prof`` (ink per column) with ink runs of at most ``max_w`` between whites of ``min_white`` cleared,
+    and those runs' spans."""
+    out = prof.copy()
+    spans: list[tuple[int, int]] = []
+    n = len(prof)
+    x = 0
+    while x < n:
+        if not prof[x]:
+            x += 1
+            continue
+        e = x
+        while e < n and prof[e]:
+            e += 1
+        if e - x <= max_w and x >= min_white and e + min_white <= n:
+            if not prof[x - min_white : x].any() and not prof[e : e + min_white].any():
+                out[x:e] = False
+                spans.append((x, e))
+        x = e
+    return out, spans
+
+
 def split_at_gutters(mask: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarray]:
     """Cut detected lines that run across a column gutter (the detector merges lines on one baseline).
 
@@ -405,8 +427,19 @@ def split_at_gutters(mask: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarr
             continue
         x0, y0 = int(max(0, q[:, 0].min())), int(max(0, q[:, 1].min()))
         x1, y1 = int(min(W, q[:, 0].max())), int(min(H, q[:, 1].max()))
-        prof = mask[y0:y1, x0:x1].max(axis=0) > 0
+        # The line's middle band only: a rule that ends at the line's top must not hide the gutter.
+        my0, my1 = y0 + (y1 - y0) // 4, y1 - (y1 - y0) // 4
+        prof = mask[my0:my1, x0:x1].max(axis=0) > 0
+        # A thin upright stroke (a column rule) with white on both sides is part of the gutter, not ink.
+        prof, strokes = _drop_thin_strokes(prof, max(2, int(0.15 * h)), int(0.25 * h))
         cuts = []
+        for a, b in strokes:
+            # A column rule runs on above or below the line; a letter like "l" or "I" does not.
+            col = mask[:, x0 + a : x0 + b].max(axis=1) > 0
+            up = col[max(0, int(y0 - 1.5 * h)) : y0]
+            down = col[y1 : min(H, int(y1 + 1.5 * h))]
+            if any(s.size and s.mean() > 0.9 for s in (up, down)):
+                cuts.append((x0 + a, x0 + b))
         run_start = None
         for x, ink in enumerate(prof):
             if not ink and run_start is None:
@@ -424,6 +457,13 @@ def split_at_gutters(mask: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarr
         if not cuts:
             out.append(q)
             continue
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(cuts):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        cuts = merged
         left = float(q[:, 0].min())
         top, bot = float(q[:, 1].min()), float(q[:, 1].max())
         pad = 0.15 * h

@@ -54,28 +54,21 @@ def _probe_quads(engine: OcrEngine, image: np.ndarray, side: int = 1280) -> tupl
     return [q / scale for q in engine.detect(small)], scale
 
 
-def _sideways(engine: OcrEngine) -> Any:
-    def probe(image: np.ndarray) -> bool:
-        quads, _ = _probe_quads(engine, image)
-        horiz = vert = 0.0
-        for q in quads:
-            w = float(np.linalg.norm(q[0] - q[1]))
-            h = float(np.linalg.norm(q[0] - q[3]))
-            if w > 1.5 * h:
-                horiz += w * h
-            elif h > 1.5 * w:
-                vert += w * h
-        return vert > 1.5 * horiz
+def probe_lines(engine: OcrEngine, side: int = 1280) -> Any:
+    """A cheap text-line finder for orientation: the engine's detector on the page scaled to ``side``."""
+
+    def probe(image: np.ndarray) -> list[np.ndarray]:
+        return _probe_quads(engine, image, side)[0]
 
     return probe
 
 
-def _upright(engine: OcrEngine) -> Any:
-    def score(image: np.ndarray) -> float:
-        quads, _ = _probe_quads(engine, image)
-        quads = [q for q in quads if np.linalg.norm(q[0] - q[1]) > 3 * np.linalg.norm(q[0] - q[3])]
-        quads.sort(key=lambda q: -float(np.linalg.norm(q[0] - q[1])))
-        lines = engine.recognize(image, quads[:12])
+def read_confidence(engine: OcrEngine) -> Any:
+    """Mean recognition confidence of the given lines (the first, fastest reader of a cascade is enough)."""
+
+    def score(image: np.ndarray, quads: list[np.ndarray]) -> float:
+        fast = getattr(engine, "first_reader", None)
+        lines = fast(image, quads) if fast is not None else engine.recognize(image, quads)
         return float(np.mean([ln.confidence for ln in lines])) if lines else 0.0
 
     return score
@@ -151,8 +144,8 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
         image,
         deskew=opts.deskew,
         orientation=orient,
-        upright_score=_upright(engine) if orient == "auto" else None,
-        sideways=_sideways(engine) if orient == "auto" else None,
+        probe=probe_lines(engine) if orient == "auto" else None,
+        read_confidence=read_confidence(engine) if orient == "auto" else None,
     )
     timings["straighten"] = time.perf_counter() - t0
     t = time.perf_counter()

@@ -185,18 +185,40 @@ def _sideways(grey: np.ndarray) -> bool:
     return cols > rows * 1.15
 
 
+def _quads_sideways(quads: list[np.ndarray]) -> bool:
+    """Whether detected text lines mostly run down the page (a scan turned by a quarter)."""
+    horiz = vert = 0.0
+    for q in quads:
+        w = float(np.linalg.norm(q[0] - q[1]))
+        h = float(np.linalg.norm(q[0] - q[3]))
+        if w > 1.5 * h:
+            horiz += w * h
+        elif h > 1.5 * w:
+            vert += w * h
+    return vert > 1.5 * horiz
+
+
+def _turn_quad(q: np.ndarray, m: Matrix) -> np.ndarray:
+    """A quad mapped through ``m``, re-ordered clockwise from its new top left."""
+    p = map_points(m, q).astype(np.float32)
+    start = int(np.argmin(p[:, 0] + p[:, 1]))
+    return np.roll(p, -start, axis=0)
+
+
 def straighten(
     image: np.ndarray,
     deskew: bool = True,
     orientation: str | int = "auto",
-    upright_score: Callable[[np.ndarray], float] | None = None,
+    probe: Callable[[np.ndarray], list[np.ndarray]] | None = None,
+    read_confidence: Callable[[np.ndarray, list[np.ndarray]], float] | None = None,
     crop: bool = True,
-    sideways: Callable[[np.ndarray], bool] | None = None,
 ) -> Straightened:
     """Turn, deskew and crop a page.
 
-    ``upright_score`` rates how readable an image is (higher: upright), ``sideways`` says whether its text lines
-    run down the page; both come from the OCR engine (without them: projection profiles only, no 180° check).
+    ``probe`` finds text-line quads on a page (cheaply, at low resolution); ``read_confidence`` reads given
+    quads and returns the mean confidence. Both come from the OCR engine; with them, one detection settles
+    quarter turns (line shape) and upside-down pages (the recognizer reads the page better one way up than the
+    other). Without them: projection profiles only, and no 180° check.
 
     ``orientation`` is ``"auto"`` or the clockwise degrees (0/90/180/270) to turn the scan by.
     """
@@ -209,8 +231,13 @@ def straighten(
             image = image[y0:y1, x0:x1]
             total = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], float) @ total
     h, w = image.shape[:2]
+    quads: list[np.ndarray] = []
     if orientation == "auto":
-        side = sideways(image) if sideways is not None else _sideways(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
+        if probe is not None:
+            quads = probe(image)
+            side = _quads_sideways(quads)
+        else:
+            side = _sideways(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
         k = 1 if side else 0
     else:
         k = (int(orientation) // 90) % 4
@@ -220,13 +247,21 @@ def straighten(
     m_rot, nw, nh = _rotation(skew, qw, qh) if abs(skew) > 0.005 else (np.eye(3), qw, qh)
     out = _warp(turned, m_rot, nw, nh)
     m = m_rot @ m_q
-    if orientation == "auto" and upright_score is not None:
-        flipped = cv2.rotate(out, cv2.ROTATE_180)
-        if upright_score(flipped) > upright_score(out) + 0.02:
+    if orientation == "auto" and read_confidence is not None and quads:
+        # The probe's lines, carried onto the straightened page: no second detection.
+        lines = [_turn_quad(q, m) for q in quads]
+        lines = [q for q in lines if np.linalg.norm(q[0] - q[1]) > 3 * np.linalg.norm(q[0] - q[3])]
+        lines.sort(key=lambda q: -float(np.linalg.norm(q[0] - q[1])))
+        lines = lines[:12]
+        if lines:
             m_f, _, _ = _quarter_turn(2, nw, nh)
-            m = m_f @ m
-            out = flipped
-            k = (k + 2) % 4
+            flipped = cv2.rotate(out, cv2.ROTATE_180)
+            up = read_confidence(out, lines)
+            down = read_confidence(flipped, [_turn_quad(q, m_f) for q in lines])
+            if down > up + 0.02:
+                m = m_f @ m
+                out = flipped
+                k = (k + 2) % 4
     total = m @ total
     # Reported as the scan's own skew: text rising to the right is a positive (anticlockwise) angle.
     return Straightened(out, total, -skew, k * 90, cropbox)

@@ -44,8 +44,8 @@ class PPOCRSettings:
     speed: str = "balanced"
     det_model: str = "PP-OCRv6_det_small"
     det_max_side: int = 0
-    det_tile: int = 1536
-    det_overlap: int = 192
+    det_tile: int = 1024  # measured fastest on 2 cores (1536: +30% time, +40% memory)
+    det_overlap: int = 128  # half the tallest headline we expect stays inside a kept tile centre
     det_thresh: float = 0.3
     box_thresh: float = 0.5
     unclip_ratio: float = 1.6
@@ -381,6 +381,15 @@ class PPOCREngine:
                     retry.append(i)
             todo = retry
         return lines
+
+    def first_reader(self, image: np.ndarray, quads: list[np.ndarray]) -> list[OcrLine]:
+        """Read ``quads`` with the first (fastest) recognizer only: for probes that need a confidence."""
+        crops = [crop_line(image, q)[0] for q in quads]
+        rec = self.recognizers[0]
+        return [
+            OcrLine(quad=order_quad(q), text=t, confidence=c, model=rec.key)
+            for q, (t, c, _) in zip(quads, rec(crops), strict=True)
+        ]
 
     def _doubtful(self, text: str, conf: float, chars: list[tuple[str, float, float, float]]) -> bool:
         """Whether the cascade's next model should re-read a line: low line or character confidence."""
