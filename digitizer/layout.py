@@ -307,7 +307,7 @@ def classify(lay: Layout) -> None:
             ln.kind = "section"
         elif size >= 1.8:
             ln.kind = "headline"
-        elif BYLINE.match(ln.text) and ln.length < 40 * body:
+        elif _is_byline(ln.text) and ln.length < 40 * body:
             ln.kind = "byline"
         elif size >= 1.5 or (
             not _piece_of_body_line(ln, free, body)
@@ -356,6 +356,16 @@ def classify(lay: Layout) -> None:
         for ln in caption:
             ln.kind = "caption"
             ln.photo = pi
+
+
+def _is_byline(text: str) -> bool:
+    """"本报记者 王晨 通讯员 李华", "By Anna Miller, Staff Writer"; not a sentence that starts with 记者."""
+    t = text.strip()
+    if not BYLINE.match(t):
+        return False
+    if any("\u4e00" <= ch <= "\u9fff" for ch in t):
+        return len(t) <= 24 and not any(p in t for p in "，。；：,;")
+    return len(t) <= 60
 
 
 def _piece_of_body_line(ln: TLine, lines: list[TLine], body: float) -> bool:
