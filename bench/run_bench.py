@@ -104,11 +104,18 @@ def worker_study(n: int, seed: int) -> dict[str, Any]:
         t = time.perf_counter()
         st = straighten(bgr, probe=probe_lines(engine), read_confidence=read_confidence(engine))
         dt = time.perf_counter() - t
-        rows.append({
-            "page": i, "lang": lang, "true_angle": round(g["angle"], 3), "found_angle": round(st.angle, 3),
-            "true_orientation": g["orientation"], "found_orientation": st.orientation,
-            "error": round(abs(st.angle - g["angle"]), 3), "seconds": round(dt, 2),
-        })
+        rows.append(
+            {
+                "page": i,
+                "lang": lang,
+                "true_angle": round(g["angle"], 3),
+                "found_angle": round(st.angle, 3),
+                "true_orientation": g["orientation"],
+                "found_orientation": st.orientation,
+                "error": round(abs(st.angle - g["angle"]), 3),
+                "seconds": round(dt, 2),
+            }
+        )
     return {"rows": rows, "peak_mb": _peak_mb()}
 
 
@@ -130,8 +137,23 @@ def _batch(corpus: Path, jobs: int) -> dict[str, Any]:
     try:
         t = time.perf_counter()
         r = subprocess.run(
-            [sys.executable, "-m", "digitizer.cli", "-q", "batch", str(corpus), "-o", str(out), "--jobs", str(jobs),
-             "-f", "txt,json,alto"], capture_output=True, text=True, timeout=3600,
+            [
+                sys.executable,
+                "-m",
+                "digitizer.cli",
+                "-q",
+                "batch",
+                str(corpus),
+                "-o",
+                str(out),
+                "--jobs",
+                str(jobs),
+                "-f",
+                "txt,json,alto",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=3600,
         )
         dt = time.perf_counter() - t
         n = sum(1 for _ in corpus.glob("*.jpg"))
@@ -155,7 +177,8 @@ def _machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return f"{cpu}, {os.cpu_count()} cores{mem}, {system}"
 
 
 def _pct(xs: list[float], q: float) -> float:
@@ -197,8 +220,13 @@ def main() -> None:
     generate(corpus, count=a.pages, seed=a.seed, lang="mixed")
     gts = {p.name[: -len(".gt.json")]: json.loads(p.read_text()) for p in corpus.glob("*.gt.json")}
 
-    results: dict[str, Any] = {"machine": _machine(), "date": time.strftime("%Y-%m-%d"), "pages": a.pages,
-                               "seed": a.seed, "configs": {}}
+    results: dict[str, Any] = {
+        "machine": _machine(),
+        "date": time.strftime("%Y-%m-%d"),
+        "pages": a.pages,
+        "seed": a.seed,
+        "configs": {},
+    }
     for cfg in CONFIGS:
         print(f"running {cfg}", file=sys.stderr)
         r = _sub(["--worker", cfg, "--corpus", str(corpus)])
@@ -209,8 +237,10 @@ def main() -> None:
             "median_s": statistics.median(secs),
             "p90_s": _pct(secs, 0.9),
             "peak_mb": r["peak_mb"],
-            **{k: statistics.mean(s[k] for s in scores.values()) for k in ("cer_order", "char_recall", "char_prec",
-                                                                          "intact", "order")},
+            **{
+                k: statistics.mean(s[k] for s in scores.values())
+                for k in ("cer_order", "char_recall", "char_prec", "intact", "order")
+            },
         }
         for lang in ("zh", "en"):
             sub = [s for stem, s in scores.items() if f"_{lang}_" in stem]
@@ -298,11 +328,14 @@ def render(r: dict[str, Any]) -> str:
     L += [
         "",
         f"- balanced / raw RapidOCR time (median of per-page ratios): **{r['balanced_vs_raw']:.2f}×**"
-        + (f"; on the 3000×4300 pages: **{r['balanced_vs_raw_3000x4300']:.2f}×**"
-           if "balanced_vs_raw_3000x4300" in r else ""),
+        + (
+            f"; on the 3000×4300 pages: **{r['balanced_vs_raw_3000x4300']:.2f}×**"
+            if "balanced_vs_raw_3000x4300" in r
+            else ""
+        ),
         f"- best / balanced time: **{r['best_over_balanced']:.2f}×**; char_recall best − balanced: "
         f"{best['char_recall'] - bal['char_recall']:+.4f}",
-        f"- balanced stage means (s): "
+        "- balanced stage means (s): "
         + ", ".join(f"{k} {v:.2f}" for k, v in bal.get("stage_s", {}).items())
         + f"; layout and order are {100 * bal.get('layout_share', 0):.1f}% of the time",
     ]
@@ -322,13 +355,21 @@ def render(r: dict[str, Any]) -> str:
         bad = [x for x in rows if x["found_orientation"] != x["true_orientation"] or x["error"] > 0.2]
         if bad:
             L += ["", "| page | lang | true angle | found | true orient. | found |", "|---|---|---|---|---|---|"]
-            L += [f"| {x['page']} | {x['lang']} | {x['true_angle']} | {x['found_angle']} | {x['true_orientation']} | "
-                  f"{x['found_orientation']} |" for x in bad]
+            L += [
+                f"| {x['page']} | {x['lang']} | {x['true_angle']} | {x['found_angle']} | {x['true_orientation']} | "
+                f"{x['found_orientation']} |"
+                for x in bad
+            ]
     if "batch" in r:
         L += ["", "## Batch throughput", "", "| jobs | pages | seconds | pages/min |", "|---|---|---|---|"]
         L += [f"| {b['jobs']} | {b['pages']} | {b['seconds']:.1f} | {b['pages_per_min']:.1f} |" for b in r["batch"]]
-    L += ["", "## Per page (balanced)", "", "| page | size | s | cer_order | char_recall | intact | order | "
-          "raw s | raw cer_order | raw intact |", "|---|---|---|---|---|---|---|---|---|---|"]
+    L += [
+        "",
+        "## Per page (balanced)",
+        "",
+        "| page | size | s | cer_order | char_recall | intact | order | raw s | raw cer_order | raw intact |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     raw = r["configs"]["raw-rapidocr"]["pages"]
     for stem, v in sorted(r["configs"]["balanced"]["pages"].items()):
         s, rs = v["scores"], raw[stem]["scores"]

@@ -22,7 +22,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -178,7 +178,7 @@ def run_page(task: PageTask, settings: BatchSettings) -> dict[str, Any]:
     engine = build_engine(opts)
     page_img = next(load_pages(task.input, max_pixels=opts.max_pixels, pdf_dpi=opts.pdf_dpi, pages={task.page}))
     page = convert_page(page_img, opts, engine)
-    created = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    created = datetime.now(UTC).replace(microsecond=0).isoformat()
     doc = Document(task.input, [page], engine.info(), opts.as_dict(), __version__, created)
     outdir = Path(settings.outdir)
     stem_path = outdir / task.out_stem
@@ -210,7 +210,7 @@ def _record(task: PageTask, settings: BatchSettings, result: dict[str, Any]) -> 
         "settings_key": settings.key(),
         "settings": {k: v for k, v in settings.options.items() if k != "threads"},
         "formats": list(settings.formats),
-        "time": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "time": datetime.now(UTC).replace(microsecond=0).isoformat(),
         **result,
     }
 
@@ -336,9 +336,7 @@ class LocalPool:
         w.proc.join(5)
         w.conn.close()
 
-    def run(
-        self, tasks: list[PageTask], on_result: Callable[[PageTask, dict[str, Any]], bool]
-    ) -> None:
+    def run(self, tasks: list[PageTask], on_result: Callable[[PageTask, dict[str, Any]], bool]) -> None:
         """Run ``tasks``; ``on_result`` gets each outcome and returns False to stop the run."""
         pending = deque(tasks)
         self.workers = [self._start() for _ in range(min(self.jobs, len(tasks)))]
@@ -363,8 +361,11 @@ class LocalPool:
                     elif not w.proc.is_alive():
                         result, restart = self._crash(w), True
                     elif self.page_timeout and time.monotonic() - w.started > self.page_timeout:
-                        result = {"status": "failed", "error": f"timed out after {self.page_timeout:g} s",
-                                  "seconds": round(time.monotonic() - w.started, 3)}
+                        result = {
+                            "status": "failed",
+                            "error": f"timed out after {self.page_timeout:g} s",
+                            "seconds": round(time.monotonic() - w.started, 3),
+                        }
                         restart = True
                     if result is None:
                         continue
@@ -383,8 +384,11 @@ class LocalPool:
         why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         if code is not None and -code == 9:
             why += " (out of memory?)"
-        return {"status": "failed", "error": f"worker crashed ({why})",
-                "seconds": round(time.monotonic() - w.started, 3)}
+        return {
+            "status": "failed",
+            "error": f"worker crashed ({why})",
+            "seconds": round(time.monotonic() - w.started, 3),
+        }
 
     def close(self) -> None:
         for w in self.workers:
@@ -422,9 +426,7 @@ class _Progress:
             width = 30
             fill = int(width * self.n / max(1, self.total))
             bar = "#" * fill + "-" * (width - fill)
-            self.stream.write(
-                f"\r[{bar}] {self.n}/{self.total} pages  {ppm:.1f} pages/min  ETA {eta / 60:.1f} min "
-            )
+            self.stream.write(f"\r[{bar}] {self.n}/{self.total} pages  {ppm:.1f} pages/min  ETA {eta / 60:.1f} min ")
             if self.n == self.total:
                 self.stream.write("\n")
             self.stream.flush()
@@ -472,8 +474,13 @@ def run_batch(
     todo = [t for t in tasks if (t.sha256, t.page + 1, settings.key(), t.out_stem) not in done]
     summary.skipped = len(tasks) - len(todo)
     for rec in failures:
-        full = {**rec, "engine": opts.get("engine"), "settings_key": settings.key(),
-                "time": datetime.now(timezone.utc).replace(microsecond=0).isoformat(), "seconds": 0.0}
+        full = {
+            **rec,
+            "engine": opts.get("engine"),
+            "settings_key": settings.key(),
+            "time": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "seconds": 0.0,
+        }
         _append(outdir, full)
         summary.failed.append(full)
     if failures and fail_fast:

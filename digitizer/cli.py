@@ -59,8 +59,9 @@ def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(int(ExitCode.INTERRUPTED))
         except Exception as exc:  # a bug: one line for the user, the trace with -v
             log.debug("internal error", exc_info=True)
-            click.echo(f"digitizer: internal error: {type(exc).__name__}: {exc} (run with -v -v for the trace)",
-                       err=True)
+            click.echo(
+                f"digitizer: internal error: {type(exc).__name__}: {exc} (run with -v -v for the trace)", err=True
+            )
             sys.exit(int(ExitCode.FAILED))
 
     return wrapper
@@ -86,25 +87,58 @@ def parse_formats(value: str) -> list[str]:
 def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by convert and batch."""
     opts = [
-        click.option("--engine", type=click.Choice(["ppocr", "paddle"]), default="ppocr", show_default=True,
-                     help="ppocr: PP-OCRv6 on onnxruntime (embedded). paddle: the paddleocr package (extra)."),
-        click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True,
-                     help="Language of the page: how lines join (no space for zh, spaces and hyphens for en)."),
-        click.option("--speed", type=click.Choice(["fast", "balanced", "best"]), default="balanced",
-                     show_default=True, help="fast: tiny recognizer; balanced: tiny then small for doubtful "
-                     "lines; best: small only."),
+        click.option(
+            "--engine",
+            type=click.Choice(["ppocr", "paddle"]),
+            default="ppocr",
+            show_default=True,
+            help="ppocr: PP-OCRv6 on onnxruntime (embedded). paddle: the paddleocr package (extra).",
+        ),
+        click.option(
+            "--lang",
+            type=click.Choice(["auto", "zh", "en"]),
+            default="auto",
+            show_default=True,
+            help="Language of the page: how lines join (no space for zh, spaces and hyphens for en).",
+        ),
+        click.option(
+            "--speed",
+            type=click.Choice(["fast", "balanced", "best"]),
+            default="balanced",
+            show_default=True,
+            help="fast: tiny recognizer; balanced: tiny then small for doubtful lines; best: small only.",
+        ),
         click.option("--no-deskew", is_flag=True, help="Do not correct skew."),
-        click.option("--orientation", type=click.Choice(["auto", "0", "90", "180", "270"]), default="auto",
-                     show_default=True, help="Clockwise turn to apply, or auto-detect."),
-        click.option("--max-pixels", type=int, default=250_000_000, show_default=True,
-                     help="Refuse images with more pixels than this (0: no limit)."),
+        click.option(
+            "--orientation",
+            type=click.Choice(["auto", "0", "90", "180", "270"]),
+            default="auto",
+            show_default=True,
+            help="Clockwise turn to apply, or auto-detect.",
+        ),
+        click.option(
+            "--max-pixels",
+            type=int,
+            default=250_000_000,
+            show_default=True,
+            help="Refuse images with more pixels than this (0: no limit).",
+        ),
         click.option("--pdf-dpi", type=int, default=300, show_default=True, help="Resolution for PDF pages."),
         click.option("--threads", type=int, default=None, help="onnxruntime threads (default: CPU count)."),
-        click.option("--det-max-side", type=int, default=0, show_default=True,
-                     help="Downscale detection to this longest side (0: full resolution, tiled)."),
+        click.option(
+            "--det-max-side",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Downscale detection to this longest side (0: full resolution, tiled).",
+        ),
         click.option("--use-cls", is_flag=True, help="Run the 0/180° text-line classifier."),
-        click.option("--model-dir", type=click.Path(file_okay=False), default=None,
-                     help="paddle engine: a folder of PaddleX-style model folders."),
+        click.option(
+            "--model-dir",
+            type=click.Path(file_okay=False),
+            default=None,
+            help="paddle engine: a folder of PaddleX-style model folders.",
+        ),
     ]
     for o in reversed(opts):
         fn = o(fn)
@@ -151,11 +185,22 @@ def main(verbose: int, quiet: bool) -> None:
 
 @main.command()
 @click.argument("scans", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the outputs (named after each input's stem).")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the outputs (named after each input's stem).",
+)
 @click.option("-f", "--format", "formats", default="txt", show_default=True, help=FORMATS_HELP)
-@click.option("--alto-unit", type=click.Choice(["pixel", "inch1200"]), default="pixel", show_default=True,
-              help="ALTO MeasurementUnit (inch1200 for the NDNP profile, from the scan's dpi).")
+@click.option(
+    "--alto-unit",
+    type=click.Choice(["pixel", "inch1200"]),
+    default="pixel",
+    show_default=True,
+    help="ALTO MeasurementUnit (inch1200 for the NDNP profile, from the scan's dpi).",
+)
 @engine_options
 @_handle_errors
 def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str, **kw: Any) -> None:
@@ -194,8 +239,14 @@ def _thumbnails(path: Path, opts: Any) -> dict[int, bytes]:
 
 @main.command()
 @click.argument("result", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The HTML file to write (default: next to RESULT, .html instead of .json).")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The HTML file to write (default: next to RESULT, .html instead of .json).",
+)
 @_handle_errors
 def view(result: Path, out: Path | None) -> None:
     """Write the HTML view of a RESULT.json made by convert or batch (one file per page)."""
@@ -231,25 +282,60 @@ def view(result: Path, out: Path | None) -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the outputs and manifest.jsonl.")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the outputs and manifest.jsonl.",
+)
 @click.option("-f", "--format", "formats", default="txt,json", show_default=True, help=FORMATS_HELP)
-@click.option("--alto-unit", type=click.Choice(["pixel", "inch1200"]), default="pixel", show_default=True,
-              help="ALTO MeasurementUnit.")
+@click.option(
+    "--alto-unit",
+    type=click.Choice(["pixel", "inch1200"]),
+    default="pixel",
+    show_default=True,
+    help="ALTO MeasurementUnit.",
+)
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: CPU count).")
-@click.option("--page-timeout", type=float, default=0, show_default=True,
-              help="Seconds before a page is given up as hung (0: no limit).")
-@click.option("--max-memory", type=int, default=0, show_default=True,
-              help="Memory limit per worker in MB (0: none); a page over it is recorded as failed.")
+@click.option(
+    "--page-timeout",
+    type=float,
+    default=0,
+    show_default=True,
+    help="Seconds before a page is given up as hung (0: no limit).",
+)
+@click.option(
+    "--max-memory",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Memory limit per worker in MB (0: none); a page over it is recorded as failed.",
+)
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed page.")
 @click.option("--force", is_flag=True, help="Redo pages the manifest records as done.")
-@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Print the summary of an earlier run into this folder and exit.")
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Print the summary of an earlier run into this folder and exit.",
+)
 @engine_options
 @_handle_errors
-def batch(inputs: tuple[Path, ...], outdir: Path | None, formats: str, alto_unit: str, jobs: int | None,
-          page_timeout: float, max_memory: int, fail_fast: bool, force: bool, report_dir: Path | None,
-          **kw: Any) -> None:
+def batch(
+    inputs: tuple[Path, ...],
+    outdir: Path | None,
+    formats: str,
+    alto_unit: str,
+    jobs: int | None,
+    page_timeout: float,
+    max_memory: int,
+    fail_fast: bool,
+    force: bool,
+    report_dir: Path | None,
+    **kw: Any,
+) -> None:
     """Convert INPUTS (files, folders searched recursively, glob patterns) into OUTDIR, resumably.
 
     Each page is recorded in OUTDIR/manifest.jsonl (done or failed, with the reason); rerunning the same command
@@ -267,8 +353,18 @@ def batch(inputs: tuple[Path, ...], outdir: Path | None, formats: str, alto_unit
     fmts = parse_formats(formats)
     opts = build_options(**kw).as_dict()
     opts["threads_explicit"] = kw["threads"] is not None
-    summary = run_batch(inputs, outdir, opts, fmts, jobs=jobs, page_timeout=page_timeout, fail_fast=fail_fast,
-                        force=force, alto_unit=alto_unit, max_memory_mb=max_memory)
+    summary = run_batch(
+        inputs,
+        outdir,
+        opts,
+        fmts,
+        jobs=jobs,
+        page_timeout=page_timeout,
+        fail_fast=fail_fast,
+        force=force,
+        alto_unit=alto_unit,
+        max_memory_mb=max_memory,
+    )
     click.echo(summary.text(), err=True)
     if summary.failed:
         sys.exit(int(ExitCode.SOME_PAGES_FAILED))

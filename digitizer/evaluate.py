@@ -63,8 +63,9 @@ def _iou(a: list[float], b: list[float]) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def layout_scores(gt: dict[str, Any], pred: dict[str, Any], kinds: tuple[str, ...] = ("headline", "ad", "para"),
-                  thresh: float = 0.5) -> dict[str, dict[str, float]]:
+def layout_scores(
+    gt: dict[str, Any], pred: dict[str, Any], kinds: tuple[str, ...] = ("headline", "ad", "para"), thresh: float = 0.5
+) -> dict[str, dict[str, float]]:
     """Region detection precision/recall at IoU >= ``thresh`` per kind, where GT boxes exist."""
     out: dict[str, dict[str, float]] = {}
     pblocks = [b for p in pred.get("pages", []) for b in p.get("blocks", [])]
@@ -106,8 +107,10 @@ def format_table(report: dict[str, Any]) -> str:
     for stem, s in report["pages"].items():
         rows.append(f"{stem[:40]:40s} " + " ".join(f"{s[k]:11.4f}" for k in keys))
     if report["overall"]:
-        rows.append(f"{'MEAN (' + str(report['count']) + ' pages)':40s} " + " ".join(
-            f"{report['overall'][k]:11.4f}" for k in keys))
+        rows.append(
+            f"{'MEAN (' + str(report['count']) + ' pages)':40s} "
+            + " ".join(f"{report['overall'][k]:11.4f}" for k in keys)
+        )
     else:
         rows.append("no page had both ground truth and output")
     return "\n".join(rows)

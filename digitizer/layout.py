@@ -103,8 +103,11 @@ def find_rules(mask: np.ndarray, body_h: float, min_len: int) -> tuple[list[Box]
     """Thin horizontal and vertical strokes of at least ``min_len`` (rules, box borders); and their mask."""
     hk = cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1))
     vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len))
-    hm = cv2.morphologyEx(mask, cv2.MORPH_OPEN, hk)
-    vm = cv2.morphologyEx(mask, cv2.MORPH_OPEN, vk)
+    # A thin rule turned twice (skewed by the scan, straightened by us) breaks into dashes once thresholded:
+    # bridge short gaps along its direction before asking for its full length.
+    g = max(3, int(body_h * 0.2))
+    hm = cv2.morphologyEx(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, g), np.uint8)), cv2.MORPH_OPEN, hk)
+    vm = cv2.morphologyEx(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((g, 1), np.uint8)), cv2.MORPH_OPEN, vk)
     max_thick = max(6.0, body_h * 0.5)
     hr: list[Box] = []
     vr: list[Box] = []
@@ -150,7 +153,7 @@ def find_dark_bands(grey: np.ndarray, body_h: float) -> tuple[list[Box], np.ndar
     """Solid dark areas (inverted title bars, section bands)."""
     dark = (grey < 90).astype(np.uint8) * 255
     k = max(3, int(body_h * 0.3))
-    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    dark = np.asarray(cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((k, k), np.uint8)), dtype=np.uint8)
     n, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
     bands: list[Box] = []
     for i in range(1, n):
@@ -160,8 +163,9 @@ def find_dark_bands(grey: np.ndarray, body_h: float) -> tuple[list[Box], np.ndar
     return bands, dark
 
 
-def find_photos(image: np.ndarray, grey: np.ndarray, lines: list[TLine], rules: np.ndarray, body_h: float,
-                bands: list[Box]) -> list[Box]:
+def find_photos(
+    image: np.ndarray, grey: np.ndarray, lines: list[TLine], rules: np.ndarray, body_h: float, bands: list[Box]
+) -> list[Box]:
     """Pictures: large areas of tone or colour that hold no text lines."""
     h, w = grey.shape
     s = 4
@@ -184,8 +188,8 @@ def find_photos(image: np.ndarray, grey: np.ndarray, lines: list[TLine], rules: 
     # Rules are not pictures; but strokes found inside a picture's texture are the picture itself.
     dense = cv2.blur(tone.astype(np.float32), (3 * k, 3 * k)) > 0.6
     m[(cv2.resize(rules, (m.shape[1], m.shape[0])) > 0) & ~dense] = 0
-    m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
-    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    m = np.asarray(cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)), dtype=np.uint8)
+    m = np.asarray(cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((k, k), np.uint8)), dtype=np.uint8)
     n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
     photos: list[Box] = []
     min_side = 4 * body_h / s
@@ -200,7 +204,9 @@ def find_photos(image: np.ndarray, grey: np.ndarray, lines: list[TLine], rules: 
         for i in range(len(photos)):
             for j in range(i + 1, len(photos)):
                 a, b = photos[i], photos[j]
-                touch = a[0] - body_h <= b[2] and b[0] - body_h <= a[2] and a[1] - body_h <= b[3] and b[1] - body_h <= a[3]
+                touch = (
+                    a[0] - body_h <= b[2] and b[0] - body_h <= a[2] and a[1] - body_h <= b[3] and b[1] - body_h <= a[3]
+                )
                 # Side by side with the same top and bottom: one picture with a light middle.
                 aligned = abs(a[1] - b[1]) < body_h and abs(a[3] - b[3]) < body_h
                 if touch or aligned:
@@ -234,6 +240,11 @@ def segment(image: np.ndarray, ocr_lines: list[OcrLine]) -> Layout:
     lines = kept
     sizes = [ln.h for ln in lines if ln.length > 4 * ln.h] or [ln.h for ln in lines] or [30.0]
     body_h = float(np.median(sizes))
+    # No text line on a newspaper page is thicker than a few headline lines: a box that big is the detector
+    # outlining a paper edge or a shadow, and would hide every rule and gutter under it.
+    giant = [ln for ln in lines if min(ln.box[2] - ln.box[0], ln.box[3] - ln.box[1]) > 7 * body_h]
+    dropped += len(giant)
+    lines = [ln for ln in lines if not any(ln is g for g in giant)]
     mask = cv2.bitwise_or(ink_mask(grey), ((grey < 110).astype(np.uint8) * 255))
     # Text is not a rule: blank out the lines before looking for long strokes.
     text_free = mask.copy()
@@ -334,9 +345,13 @@ def classify(lay: Layout) -> None:
     # wraps (the first lines of the columns under a picture are further down, and side by side).
     for pi, p in enumerate(lay.photos):
         cands = [
-            ln for ln in free
-            if ln.kind in ("text", "heading") and ln.h <= 1.3 * body and -0.5 * body <= ln.box[1] - p[3] < 2.0 * body
-            and ln.box[0] >= p[0] - body and ln.box[2] <= p[2] + body
+            ln
+            for ln in free
+            if ln.kind in ("text", "heading")
+            and ln.h <= 1.3 * body
+            and -0.5 * body <= ln.box[1] - p[3] < 2.0 * body
+            and ln.box[0] >= p[0] - body
+            and ln.box[2] <= p[2] + body
         ]
         if not cands:
             continue
@@ -344,22 +359,27 @@ def classify(lay: Layout) -> None:
         first = cands[0]
         row = [ln for ln in cands if _overlap(ln.box[1], ln.box[3], first.box[1], first.box[3]) > 0.7 * first.h]
         caption = list(row)
-        bottom = max(ln.box[3] for ln in row)
+        cap_bottom = max(ln.box[3] for ln in row)
         wide = sum(ln.length for ln in row) > 0.6 * (p[2] - p[0])
         for ln in cands:
             if any(ln is c for c in caption):
                 continue
             same_row = [o for o in cands if o is not ln and _overlap(o.box[1], o.box[3], ln.box[1], ln.box[3]) > 0]
-            if wide and not same_row and 0 <= ln.box[1] - bottom < 0.45 * first.h and abs(ln.h - first.h) < 0.15 * first.h:
+            if (
+                wide
+                and not same_row
+                and 0 <= ln.box[1] - cap_bottom < 0.45 * first.h
+                and abs(ln.h - first.h) < 0.15 * first.h
+            ):
                 caption.append(ln)
-                bottom = ln.box[3]
+                cap_bottom = ln.box[3]
         for ln in caption:
             ln.kind = "caption"
             ln.photo = pi
 
 
 def _is_byline(text: str) -> bool:
-    """"本报记者 王晨 通讯员 李华", "By Anna Miller, Staff Writer"; not a sentence that starts with 记者."""
+    """ "本报记者 王晨 通讯员 李华", "By Anna Miller, Staff Writer"; not a sentence that starts with 记者."""
     t = text.strip()
     if not BYLINE.match(t):
         return False
@@ -482,5 +502,3 @@ def split_at_gutters(mask: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarr
             left = b - pad
         out.append(np.array([[left, top], [x1, top], [x1, bot], [left, bot]], np.float32))
     return out
-
-

@@ -421,6 +421,4 @@ class Document:
 
     def split(self) -> list[Document]:
         """One single-page Document per page (outputs are written page by page, named by page id)."""
-        return [
-            Document(self.source, [p], self.engine, self.settings, self.version, self.created) for p in self.pages
-        ]
+        return [Document(self.source, [p], self.engine, self.settings, self.version, self.created) for p in self.pages]

@@ -106,8 +106,11 @@ class _Cutter:
             | set(_rule_cuts(atoms, self.lay.hrules, 1, ext, max(2.0, 0.3 * self.body)))
             | set(self._title_cuts(atoms, ext))
         )
-        gaps = [x for x in _gaps([(a.box[0], a.box[2]) for a in atoms], ext[0], ext[2], self.vgap * self.body)
-                if self._column_gap(atoms, x)]
+        gaps = [
+            x
+            for x in _gaps([(a.box[0], a.box[2]) for a in atoms], ext[0], ext[2], self.vgap * self.body)
+            if self._column_gap(atoms, x)
+        ]
         vcuts = sorted(set(gaps) | set(_rule_cuts(atoms, self.lay.vrules, 0, ext, max(2.0, 0.3 * self.body))))
         all_frames = all(a.kind == "frame" for a in atoms)
         # A cut must split the atoms (centres on both sides), or the recursion would never end.
@@ -338,7 +341,10 @@ def join_lines(texts: list[str], vocabulary: set[str] | None = None) -> str:
             left = re.findall(r"[A-Za-z]+$", out[:-1])
             right = re.findall(r"^[A-Za-z]+", t)
             joined = (left[0] if left else "") + (right[0] if right else "")
-            keep = vocabulary is not None and f"{left[0] if left else ''}-{right[0] if right else ''}".lower() in vocabulary
+            keep = (
+                vocabulary is not None
+                and f"{left[0] if left else ''}-{right[0] if right else ''}".lower() in vocabulary
+            )
             if b.islower() and not keep and joined:
                 out = out[:-1] + t
             else:

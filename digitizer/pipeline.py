@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,11 @@ def build_engine(opts: Options) -> OcrEngine:
     """The OCR engine the options ask for (cached per process)."""
     if opts.engine == "paddle":
         return get_engine(
-            "paddle", threads=opts.threads, model_dir=opts.model_dir, box_thresh=opts.box_thresh, rec_batch=opts.rec_batch
+            "paddle",
+            threads=opts.threads,
+            model_dir=opts.model_dir,
+            box_thresh=opts.box_thresh,
+            rec_batch=opts.rec_batch,
         )
     return get_engine(
         "ppocr",
@@ -243,7 +247,7 @@ def convert(source: str | Path | np.ndarray, **options: Any) -> Document:
     else:
         pages_in = list(load_pages(source, max_pixels=opts.max_pixels, pdf_dpi=opts.pdf_dpi))
         src = str(source)
-    created = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    created = datetime.now(UTC).replace(microsecond=0).isoformat()
     doc = Document(source=src, engine=engine.info(), settings=opts.as_dict(), version=__version__, created=created)
     for pi in pages_in:
         doc.pages.append(convert_page(pi, opts, engine))

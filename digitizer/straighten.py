@@ -91,12 +91,12 @@ def estimate_skew(grey: np.ndarray, max_angle: float = 15.0) -> tuple[float, flo
     if len(xs) < 200:
         return 0.0, 1.0
     coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
-    scores = [_profile_score(xs, ys, a, 1.0, SKEW_STRIPS) for a in coarse]
+    scores = [_profile_score(xs, ys, float(a), 1.0, SKEW_STRIPS) for a in coarse]
     best = float(coarse[int(np.argmax(scores))])
     # Refine at full detail: rows of a 3000-pixel page resolve 0.02°.
     xs2, ys2, _ = _ink_points(grey, 3200)
     fine = np.arange(best - 0.6, best + 0.6 + 1e-9, 0.05)
-    fs = np.array([_profile_score(xs2, ys2, a, 1.0, SKEW_STRIPS) for a in fine])
+    fs = np.array([_profile_score(xs2, ys2, float(a), 1.0, SKEW_STRIPS) for a in fine])
     i = int(np.argmax(fs))
     angle = float(fine[i])
     if 0 < i < len(fs) - 1:  # parabola through the peak and its neighbours
@@ -180,8 +180,8 @@ def _sideways(grey: np.ndarray) -> bool:
     if len(xs) < 200:
         return False
     coarse = np.arange(-15.0, 15.0 + 1e-9, 1.0)
-    rows = max(_profile_score(xs, ys, a, 1.0) for a in coarse)
-    cols = max(_profile_score(ys, xs, a, 1.0) for a in coarse)
+    rows = max(_profile_score(xs, ys, float(a), 1.0) for a in coarse)
+    cols = max(_profile_score(ys, xs, float(a), 1.0) for a in coarse)
     return cols > rows * 1.15
 
 

@@ -68,8 +68,15 @@ def test_batch_converts_good_pages_and_records_bad_ones(tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr
     recs = read_manifest(out)
     done = {(Path(x["input"]).name, x["page"]) for x in recs if x["status"] == "done"}
-    assert done == {("a.png", 1), ("b.jpg", 1), ("doc.pdf", 1), ("doc.pdf", 2), ("doc.pdf", 3), ("two.tif", 1),
-                    ("two.tif", 2)}
+    assert done == {
+        ("a.png", 1),
+        ("b.jpg", 1),
+        ("doc.pdf", 1),
+        ("doc.pdf", 2),
+        ("doc.pdf", 3),
+        ("two.tif", 1),
+        ("two.tif", 2),
+    }
     failed = {Path(x["input"]).name: x["error"] for x in recs if x["status"] == "failed"}
     assert set(failed) == {"empty.png", "notes.png", "corrupt.jpg"}
     assert "empty" in failed["empty.png"] and "not an image" in failed["notes.png"]
@@ -83,8 +90,9 @@ def test_batch_converts_good_pages_and_records_bad_ones(tmp_path: Path) -> None:
 
     # The same pages through `convert` give the same outputs.
     single = tmp_path / "single"
-    r2 = _run("convert", str(src / "doc.pdf"), str(src / "a.png"), "-o", str(single), "--speed", "fast",
-              "-f", "txt,json,alto")
+    r2 = _run(
+        "convert", str(src / "doc.pdf"), str(src / "a.png"), "-o", str(single), "--speed", "fast", "-f", "txt,json,alto"
+    )
     assert r2.returncode == 0, r2.stderr
     for name in ("a", "doc_p0001", "doc_p0002", "doc_p0003"):
         assert (single / f"{name}.txt").read_text() == (out / f"{name}.txt").read_text()

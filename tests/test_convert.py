@@ -73,9 +73,7 @@ def _run(args: list[str]) -> subprocess.CompletedProcess:
 def test_bad_input_one_line_error_distinct_code(tmp_path: Path, name, make, code) -> None:  # type: ignore[no-untyped-def]
     src = tmp_path / name
     if make == "truncated":
-        Image.fromarray(np.random.default_rng(0).integers(0, 255, (600, 800, 3), np.uint8)).save(
-            src, quality=90
-        )
+        Image.fromarray(np.random.default_rng(0).integers(0, 255, (600, 800, 3), np.uint8)).save(src, quality=90)
         src.write_bytes(src.read_bytes()[: src.stat().st_size // 2])
     elif make == "huge":
         Image.new("L", (2000, 2000), 255).save(src)

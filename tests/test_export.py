@@ -114,7 +114,9 @@ def test_boxes_agree_across_formats(documents) -> None:  # type: ignore[no-untyp
                 assert _close(box, want[reg.get("id", "")]), reg.get("id")
         hocr = export(doc, "hocr")
         ET.fromstring(hocr.split("\n", 3)[3])  # well-formed XHTML after the doctype
-        for bid, x0, y0, x1, y1 in re.findall(r"class='ocr_carea' id='([^']+)' title='bbox (\d+) (\d+) (\d+) (\d+)'", hocr):
+        for bid, x0, y0, x1, y1 in re.findall(
+            r"class='ocr_carea' id='([^']+)' title='bbox (\d+) (\d+) (\d+) (\d+)'", hocr
+        ):
             assert _close([float(v) for v in (x0, y0, x1, y1)], want[bid]), bid
         recs = [json.loads(line) for line in export(doc, "jsonl").splitlines()]
         assert len({r["id"] for r in recs}) == len(recs)

@@ -38,9 +38,7 @@ def test_json_round_trip() -> None:
         "PP-OCRv6_rec_small",
     )
     blk = Block("p_b001", "ad", BBox(0, 0, 40, 20), 0, [line], "新闻", 0.9, title="新闻", phones=["123456"])
-    doc = Document(
-        "x.png", [Page(0, 100, 200, [blk], page_id="p")], {"engine": "ppocr"}, {"lang": "zh"}, "0.1"
-    )
+    doc = Document("x.png", [Page(0, 100, 200, [blk], page_id="p")], {"engine": "ppocr"}, {"lang": "zh"}, "0.1")
     d = doc.to_dict()
     assert d["schema_version"]
     again = Document.from_dict(json.loads(json.dumps(d))).to_dict()

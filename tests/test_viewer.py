@@ -77,11 +77,26 @@ def test_view_command_writes_html_from_json(tmp_path: Path) -> None:
 
     Image.fromarray(np.full((300, 400, 3), 255, np.uint8)).save(tmp_path / "scan.png")
     line = Line("hello", BBox(10, 10, 100, 40), [(10, 10), (100, 10), (100, 40), (10, 40)], 0.6)
-    doc = Document("scan.png", [Page(0, 400, 300, [Block("scan_b001", "para", line.bbox, 0, [line], "hello", 0.6)],
-                                    source="scan.png", page_id="scan")])
+    doc = Document(
+        "scan.png",
+        [
+            Page(
+                0,
+                400,
+                300,
+                [Block("scan_b001", "para", line.bbox, 0, [line], "hello", 0.6)],
+                source="scan.png",
+                page_id="scan",
+            )
+        ],
+    )
     (tmp_path / "scan.json").write_text(json.dumps(doc.to_dict()))
-    r = subprocess.run([sys.executable, "-m", "digitizer.cli", "view", str(tmp_path / "scan.json")],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "digitizer.cli", "view", str(tmp_path / "scan.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     html = (tmp_path / "scan.html").read_text()
     assert "data:image/jpeg;base64," in html and 'class="line low"' in html and 'id="r-scan_b001"' in html

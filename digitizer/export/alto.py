@@ -85,7 +85,9 @@ def _line(
             s.set("SUBS_TYPE", "HypPart2")
             s.set("SUBS_CONTENT", hyp_start)
         for k, ch in enumerate(w.chars):
-            g = ET.SubElement(s, "Glyph", {"ID": f"{lid}_s{n + 1}_g{k + 1}", "CONTENT": ch.text, "GC": _wc(ch.confidence)})
+            g = ET.SubElement(
+                s, "Glyph", {"ID": f"{lid}_s{n + 1}_g{k + 1}", "CONTENT": ch.text, "GC": _wc(ch.confidence)}
+            )
             _pos(g, ch.bbox, scale)
         if last and hyp_end:
             ET.SubElement(el, "HYP", {"CONTENT": w.text[-1]})
@@ -161,7 +163,9 @@ def to_alto(doc: Document, unit: str = "pixel") -> str:
     name, version = software(doc)
     ET.SubElement(sw, "softwareName").text = name
     ET.SubElement(sw, "softwareVersion").text = version
-    ET.SubElement(sw, "applicationDescription").text = "PP-OCRv6 newspaper digitizer (straighten, layout, reading order)"
+    ET.SubElement(
+        sw, "applicationDescription"
+    ).text = "PP-OCRv6 newspaper digitizer (straighten, layout, reading order)"
     kinds = sorted({b.kind for p in doc.pages for b in p.blocks})
     if kinds:
         tags = ET.SubElement(root, "Tags")

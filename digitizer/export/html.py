@@ -90,7 +90,9 @@ _JS = """
   });
   document.querySelectorAll('.block').forEach(function(b){
     b.addEventListener('click',function(){pick(b.dataset.id,false);});
-    b.addEventListener('mouseenter',function(){var r=document.getElementById('r-'+b.dataset.id); if(r){r.classList.add('hover');}});
+    b.addEventListener('mouseenter',function(){
+      var r=document.getElementById('r-'+b.dataset.id); if(r){r.classList.add('hover');}
+    });
   });
 })();
 """
@@ -98,8 +100,9 @@ _JS = """
 
 def _svg(page: Page) -> str:
     fs = max(16, round(max(page.width, page.height) / 90))
-    parts = [f'<svg viewBox="0 0 {page.width} {page.height}" preserveAspectRatio="none" '
-             'xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg viewBox="0 0 {page.width} {page.height}" preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">'
+    ]
     centres = []
     for b in page.blocks:
         colour = KIND_COLOURS.get(b.kind, "#1f77b4")
@@ -118,9 +121,12 @@ def _svg(page: Page) -> str:
             )
     if len(centres) > 1:
         pts = " ".join(f"{round(cx)},{round(cy)}" for cx, cy in centres)
-        parts.insert(1, '<defs><marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" '
-                        'markerHeight="5" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#000" '
-                        'fill-opacity=".6"/></marker></defs>')
+        parts.insert(
+            1,
+            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" '
+            'markerHeight="5" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#000" '
+            'fill-opacity=".6"/></marker></defs>',
+        )
         parts.append(f'<polyline id="path" points="{pts}" marker-mid="url(#arrow)" marker-end="url(#arrow)"/>')
     parts.append("</svg>")
     return "".join(parts)
@@ -137,7 +143,7 @@ def _text_block(b: Block, low: float) -> str:
         )
     extra = ""
     if b.kind == "ad" and b.phones:
-        extra = f' · phones: {escape(", ".join(b.phones))}'
+        extra = f" · phones: {escape(', '.join(b.phones))}"
     body = "<br>".join(lines) if lines else escape(b.text)
     return (
         f'<div class="block kind-{b.kind}" id="t-{escape(b.id)}" data-id="{escape(b.id)}" '
@@ -155,8 +161,7 @@ def to_html(doc: Document, image_jpeg: bytes | None = None, low_confidence: floa
     if image_jpeg:
         img = f'<img alt="scan" src="data:image/jpeg;base64,{base64.b64encode(image_jpeg).decode()}">'
     else:
-        img = (f'<div style="aspect-ratio:{page.width}/{page.height};background:#fff;border:1px solid #ccc">'
-               "</div>")
+        img = f'<div style="aspect-ratio:{page.width}/{page.height};background:#fff;border:1px solid #ccc"></div>'
     models = ", ".join(doc.engine.get("models", {}))
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in page.timings.items())
     meta = [
@@ -168,28 +173,35 @@ def to_html(doc: Document, image_jpeg: bytes | None = None, low_confidence: floa
         ("timings", timings),
         ("confidence", f"{page.confidence:.3f}"),
     ]
-    legend = "".join(
-        f'<span style="border:2px solid {c}">{k}</span>' for k, c in KIND_COLOURS.items() if k != "text"
-    )
+    legend = "".join(f'<span style="border:2px solid {c}">{k}</span>' for k, c in KIND_COLOURS.items() if k != "text")
     conf_legend = "".join(
         f'<span style="background:{_conf_colour(c)}">{c:.1f}</span>' for c in (0.5, 0.7, 0.8, 0.9, 1.0)
     )
     text_blocks = [b for b in page.blocks if b.kind in TEXT_KINDS]
-    data = {"page_id": page.page_id, "blocks": [{"id": b.id, "kind": b.kind, "index": b.reading_index}
-                                                 for b in page.blocks]}
-    return "".join([
-        "<!DOCTYPE html><html lang=\"", "zh" if page.lang == "zh" else "en", "\"><head><meta charset=\"utf-8\">",
-        f"<title>{escape(page.page_id or doc.source)} · digitizer</title><style>{_CSS}</style></head><body>",
-        f"<header><h1>{escape(page.page_id or doc.source)}</h1><table>",
-        "".join(f"<tr><td>{k}</td><td>{escape(str(v))}</td></tr>" for k, v in meta),
-        f'</table><div class="legend">regions: {legend}</div>',
-        f'<div class="legend">line confidence: {conf_legend} (underlined: below {low_confidence})</div></header>',
-        f'<main><div id="scanpane"><div id="scan">{img}{_svg(page)}</div></div>',
-        '<div id="textpane">', "".join(_text_block(b, low_confidence) for b in text_blocks), "</div></main>",
-        f'<script type="application/json" id="page-data">{escape(json.dumps(data, ensure_ascii=False), quote=False)}'
-        "</script>",
-        f"<script>{_JS}</script></body></html>\n",
-    ])
+    data = {
+        "page_id": page.page_id,
+        "blocks": [{"id": b.id, "kind": b.kind, "index": b.reading_index} for b in page.blocks],
+    }
+    return "".join(
+        [
+            '<!DOCTYPE html><html lang="',
+            "zh" if page.lang == "zh" else "en",
+            '"><head><meta charset="utf-8">',
+            f"<title>{escape(page.page_id or doc.source)} · digitizer</title><style>{_CSS}</style></head><body>",
+            f"<header><h1>{escape(page.page_id or doc.source)}</h1><table>",
+            "".join(f"<tr><td>{k}</td><td>{escape(str(v))}</td></tr>" for k, v in meta),
+            f'</table><div class="legend">regions: {legend}</div>',
+            f'<div class="legend">line confidence: {conf_legend} (underlined: below {low_confidence})</div></header>',
+            f'<main><div id="scanpane"><div id="scan">{img}{_svg(page)}</div></div>',
+            '<div id="textpane">',
+            "".join(_text_block(b, low_confidence) for b in text_blocks),
+            "</div></main>",
+            '<script type="application/json" id="page-data">',
+            escape(json.dumps(data, ensure_ascii=False), quote=False),
+            "</script>",
+            f"<script>{_JS}</script></body></html>\n",
+        ]
+    )
 
 
 def index_html(rows: list[dict[str, object]], title: str = "digitizer batch") -> str:
@@ -203,14 +215,16 @@ def index_html(rows: list[dict[str, object]], title: str = "digitizer batch") ->
         status = escape(str(r.get("status", "")))
         body.append(
             f'<tr class="{status}"><td>{cell}</td><td>{escape(str(r.get("input", "")))}</td>'
-            f'<td>{r.get("page") or ""}</td><td>{status}</td>'
-            f'<td>{"" if conf is None else f"{float(str(conf)):.3f}"}</td>'
-            f'<td>{float(str(r.get("seconds") or 0)):.1f}</td><td>{escape(str(r.get("error", "") or ""))}</td></tr>'
+            f"<td>{r.get('page') or ''}</td><td>{status}</td>"
+            f"<td>{'' if conf is None else f'{float(str(conf)):.3f}'}</td>"
+            f"<td>{float(str(r.get('seconds') or 0)):.1f}</td><td>{escape(str(r.get('error', '') or ''))}</td></tr>"
         )
     return (
         f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(title)}</title><style>'
         "body{font:14px system-ui,sans-serif;margin:16px}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}tr.failed{background:#fdd}"
         f"</style></head><body><h1>{escape(title)}</h1><table><tr><th>page</th><th>input</th><th>page no.</th>"
-        "<th>status</th><th>confidence</th><th>seconds</th><th>error</th></tr>" + "".join(body) + "</table></body></html>\n"
+        "<th>status</th><th>confidence</th><th>seconds</th><th>error</th></tr>"
+        + "".join(body)
+        + "</table></body></html>\n"
     )

@@ -147,7 +147,9 @@ class PaddleEngine:
         try:
             from paddleocr import TextDetection, TextRecognition
         except ImportError as exc:
-            raise MissingDependencyError(f"paddleocr could not be imported ({exc}); reinstall 'digitizer[paddle]'") from exc
+            raise MissingDependencyError(
+                f"paddleocr could not be imported ({exc}); reinstall 'digitizer[paddle]'"
+            ) from exc
 
         self.model_files: dict[str, str] = {}
         with tempfile.TemporaryDirectory(prefix="digitizer-paddlex-") as tmp:

@@ -117,7 +117,9 @@ class Detector:
         scale = 1.0
         if self.s.det_max_side and max(h, w) > self.s.det_max_side:
             scale = self.s.det_max_side / max(h, w)
-            image = cv2.resize(image, (max(32, round(w * scale)), max(32, round(h * scale))), cv2.INTER_AREA)
+            image = cv2.resize(
+                image, (max(32, round(w * scale)), max(32, round(h * scale))), interpolation=cv2.INTER_AREA
+            )
             h, w = image.shape[:2]
         prob = np.zeros((h, w), dtype=np.float32)
         tile, ov = self.s.det_tile, self.s.det_overlap
@@ -163,7 +165,7 @@ class Detector:
                 continue
             x, y, bw, bh = cv2.boundingRect(c)
             m = np.zeros((bh, bw), np.uint8)
-            cv2.fillPoly(m, [c.reshape(-1, 2) - [x, y]], 1)
+            cv2.fillPoly(m, [(c.reshape(-1, 2) - [x, y]).astype(np.int32)], (1,))
             score = cv2.mean(prob[y : y + bh, x : x + bw], m)[0]
             if score < self.s.box_thresh:
                 continue
@@ -270,11 +272,15 @@ class Recognizer:
         centers = [(t + 0.5) * stride for t in keep]
         chars = []
         for n, t in enumerate(keep):
-            left = (centers[n] + centers[n - 1]) / 2 if n > 0 else centers[n] - (
-                (centers[1] - centers[0]) / 2 if len(keep) > 1 else stride * 2
+            left = (
+                (centers[n] + centers[n - 1]) / 2
+                if n > 0
+                else centers[n] - ((centers[1] - centers[0]) / 2 if len(keep) > 1 else stride * 2)
             )
-            right = (centers[n] + centers[n + 1]) / 2 if n + 1 < len(keep) else centers[n] + (
-                (centers[n] - centers[n - 1]) / 2 if n > 0 else stride * 2
+            right = (
+                (centers[n] + centers[n + 1]) / 2
+                if n + 1 < len(keep)
+                else centers[n] + ((centers[n] - centers[n - 1]) / 2 if n > 0 else stride * 2)
             )
             x0 = max(0.0, left) * to_crop
             x1 = min(float(resized_w), right) * to_crop
@@ -326,9 +332,7 @@ class PPOCREngine:
     def __init__(self, settings: PPOCRSettings | None = None) -> None:
         self.s = settings or PPOCRSettings()
         self.s.validate()
-        det_path, _ = resolve_model(
-            self.s.det_model, Path(self.s.det_model_path) if self.s.det_model_path else None
-        )
+        det_path, _ = resolve_model(self.s.det_model, Path(self.s.det_model_path) if self.s.det_model_path else None)
         self.detector = Detector(det_path, self.s)
         self.model_files: dict[str, str] = {self.s.det_model: str(det_path)}
         self.recognizers: list[Recognizer] = []
@@ -374,9 +378,7 @@ class PPOCREngine:
                     continue  # the second opinion is less sure: keep the first
                 ln.text, ln.confidence, ln.model = text, conf, rec.key
                 cw = crops[i].shape[1]
-                ln.chars = [
-                    CharBox(ch, _char_quad(ln.quad, cw, x0, x1, ln.vertical), cc) for ch, x0, x1, cc in chars
-                ]
+                ln.chars = [CharBox(ch, _char_quad(ln.quad, cw, x0, x1, ln.vertical), cc) for ch, x0, x1, cc in chars]
                 if not last and self._doubtful(text, conf, chars):
                     retry.append(i)
             todo = retry

@@ -23,6 +23,7 @@ from .text import EN_SENTENCES, HEADINGS_EN, HEADINGS_ZH, TITLES_EN, TITLES_ZH, 
 __all__ = ["FontSet", "generate", "render_page"]
 
 FONT_DIRS = [Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/dejavu")]
+KAI_FACES = [Path("/usr/share/fonts/truetype/arphic/ukai.ttc"), Path("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf")]
 
 
 @dataclass
@@ -30,6 +31,7 @@ class FontSet:
     body: str
     bold: str
     sans: str
+    kai: str | None = None  # a Kai (brush) face for subtitles, where one is installed
 
 
 def _find(names: list[str]) -> str:
@@ -42,12 +44,14 @@ def _find(names: list[str]) -> str:
 
 def fonts(lang: str) -> FontSet:
     if lang == "zh":
+        kai = next((str(p) for p in KAI_FACES if p.exists()), None)
         return FontSet(
-            _find(["NotoSerifCJK-Regular.ttc"]), _find(["NotoSansCJK-Bold.ttc"]), _find(["NotoSansCJK-Regular.ttc"])
+            _find(["NotoSerifCJK-Regular.ttc"]),
+            _find(["NotoSansCJK-Bold.ttc"]),
+            _find(["NotoSansCJK-Regular.ttc"]),
+            kai,
         )
-    return FontSet(
-        _find(["DejaVuSerif.ttf"]), _find(["DejaVuSerif-Bold.ttf"]), _find(["DejaVuSans.ttf"])
-    )
+    return FontSet(_find(["DejaVuSerif.ttf"]), _find(["DejaVuSerif-Bold.ttf"]), _find(["DejaVuSans.ttf"]))
 
 
 @dataclass
@@ -71,12 +75,16 @@ class Canvas:
             self._cache[key] = ImageFont.truetype(path, size)
         return self._cache[key]
 
-    def text(self, x: float, y: float, s: str, font: ImageFont.FreeTypeFont, fill: int = 0) -> tuple[float, ...]:
+    def text(
+        self, x: float, y: float, s: str, font: ImageFont.FreeTypeFont, fill: int = 0
+    ) -> tuple[float, float, float, float]:
         self.draw.text((x, y), s, font=font, fill=fill)
         b = self.draw.textbbox((x, y), s, font=font)
-        return tuple(float(v) for v in b)
+        return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
 
-    def centered(self, x0: float, x1: float, y: float, s: str, font: ImageFont.FreeTypeFont, fill: int = 0) -> tuple[float, ...]:
+    def centered(
+        self, x0: float, x1: float, y: float, s: str, font: ImageFont.FreeTypeFont, fill: int = 0
+    ) -> tuple[float, float, float, float]:
         w = self.draw.textlength(s, font=font)
         return self.text(x0 + (x1 - x0 - w) / 2, y, s, font, fill)
 
@@ -87,8 +95,16 @@ def _wrap_units(text: str, lang: str) -> list[str]:
     return text.split(" ")
 
 
-def flow_paragraph(c: Canvas, text: str, font: ImageFont.FreeTypeFont, cols: list[list[float]], ci: int,
-                   lead: float, indent: bool, lang: str) -> tuple[int, list[tuple[float, ...]], bool]:
+def flow_paragraph(
+    c: Canvas,
+    text: str,
+    font: ImageFont.FreeTypeFont,
+    cols: list[list[float]],
+    ci: int,
+    lead: float,
+    indent: bool,
+    lang: str,
+) -> tuple[int, list[tuple[float, float, float, float]], bool]:
     """Set a justified paragraph into columns (each [x0, x1, y, y_end]) from column ``ci``.
 
     Returns the column it ended in, the boxes of its pieces (one per column), and False if it ran out of room.
@@ -100,7 +116,7 @@ def flow_paragraph(c: Canvas, text: str, font: ImageFont.FreeTypeFont, cols: lis
     i = 0
     while i < len(units):
         if ci >= len(cols):
-            return ci, [tuple(p) for p in pieces], False
+            return ci, [(p[0], p[1], p[2], p[3]) for p in pieces], False
         x0, x1, y, y_end = cols[ci]
         if y + size > y_end:
             ci += 1
@@ -128,7 +144,18 @@ def flow_paragraph(c: Canvas, text: str, font: ImageFont.FreeTypeFont, cols: lis
                     break
                 used += (space if line else 0) + wlen
                 line.append(units[i + len(line)])
-            full = i + len(line) < len(units)
+            consumed = len(line)
+            nxt = units[i + consumed] if i + consumed < len(units) else ""
+            if line and len(nxt) >= 8 and nxt.isalpha() and nxt.islower() and c.rng.random() < 0.5:
+                # Hyphenate a long word at the line end, as typesetters do; the ground truth keeps it whole.
+                for k in range(len(nxt) - 3, 2, -1):
+                    part = nxt[:k] + "-"
+                    if used + space + c.draw.textlength(part, font=font) <= width:
+                        line.append(part)
+                        units[i + consumed] = nxt[k:]
+                        used += space + c.draw.textlength(part, font=font)
+                        break
+            full = i + consumed < len(units)
             gap = (width - used + space * (len(line) - 1)) / max(1, len(line) - 1) if full and len(line) > 1 else space
             xx = start
             for word in line:
@@ -140,10 +167,10 @@ def flow_paragraph(c: Canvas, text: str, font: ImageFont.FreeTypeFont, cols: lis
         else:
             p = pieces[-1]
             p[0], p[2], p[3] = min(p[0], start), max(p[2], right), y + size * 1.15
-        i += len(line)
+        i += consumed if lang != "zh" else len(line)
         first = False
         cols[ci][2] = y + lead
-    return ci, [tuple(p[:4]) for p in pieces], True
+    return ci, [(p[0], p[1], p[2], p[3]) for p in pieces], True
 
 
 def _photo(c: Canvas, box: tuple[int, int, int, int]) -> Image.Image:
@@ -189,8 +216,8 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
     hf = c.font(c.f.sans, int(body * 0.95))
     name = "鲁中晨报" if zh else "The Valley Courier"
     date = "2024年3月18日 星期一" if zh else "Monday, March 18, 2024"
-    label = ("A0%d 本地新闻" % rng.randint(2, 9)) if zh else f"A{rng.randint(2, 9)} LOCAL NEWS"
-    y = m
+    label = f"A0{rng.randint(2, 9)} 本地新闻" if zh else f"A{rng.randint(2, 9)} LOCAL NEWS"
+    y: float = m
     for s, pos in ((name, "l"), (date, "c"), (label, "r")):
         if pos == "l":
             b = c.text(m, y, s, c.font(c.f.bold, int(body * 1.2)))
@@ -213,7 +240,8 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
         b = c.centered(m, w - m, y, title[0], tf)
         blocks.append(GTBlock("headline", title[0], [b]))
         y = b[3] + body * 1.0
-        sf = c.font(c.f.sans, int(body * 1.7))
+        use_kai = rng.random() < 0.5  # drawn on every page, so a missing Kai face changes nothing else
+        sf = c.font(c.f.kai if (use_kai and c.f.kai) else c.f.sans, int(body * 1.7))
         b = c.centered(m, w - m, y, title[1], sf)
         blocks.append(GTBlock("subtitle", title[1], [b]))
         y = b[3] + body * 1.5
@@ -228,8 +256,11 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
         ph = int((px1 - px0) * rng.uniform(0.5, 0.65))
         py0 = int(y)
         photo_layer.append((_photo(c, (px0, py0, px1, py0 + ph)), (px0, py0)))
-        cap = rng.choice(["工作人员正在整理馆藏资料", "市民在活动现场参观", "新建成的社区服务中心"]) if zh else rng.choice(
-            ["Volunteers sort donations at the center", "Visitors at the opening of the new hall"])
+        cap = (
+            rng.choice(["工作人员正在整理馆藏资料", "市民在活动现场参观", "新建成的社区服务中心"])
+            if zh
+            else rng.choice(["Volunteers sort donations at the center", "Visitors at the opening of the new hall"])
+        )
         cf = c.font(c.f.sans, int(body * 0.85))
         cb = c.centered(px0, px1, py0 + ph + body * 0.5, cap, cf)
         blocks.append(GTBlock("caption", cap, [cb]))
@@ -293,9 +324,9 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
         for _ in range(n_rows):
             ad = pool[k % len(pool)]
             k += 1
-            title, *rest = ad.split("\n")
+            ad_title, *rest = ad.split("\n")
             # Body lines wrap inside the box (a printer never lets an ad run over its border).
-            lines = [title] + [part for r in rest for part in _fit(c, r, af, aw - body * 1.2, zh)]
+            lines = [ad_title] + [part for r in rest for part in _fit(c, r, af, aw - body * 1.2, zh)]
             bh = body * 1.5 + len(lines) * body * 1.45 + body * 0.8
             if yy + bh > foot_y - body * 2:
                 break
@@ -321,14 +352,18 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
     tw = c.draw.textlength(f2, font=ff)
     blocks.append(GTBlock("footer", f2, [c.text(w - m - tw, foot_y + body * 0.6, f2, ff)]))
     rgb = c.img.convert("RGB")
-    for im, pos in photo_layer:
-        rgb.paste(im, pos)
+    for im, at in photo_layer:
+        rgb.paste(im, at)
     gt = {"lang": lang, "kind": kind, "blocks": [{"type": b.type, "text": b.text, "boxes": b.boxes} for b in blocks]}
     return rgb, gt
 
 
 def age(
-    img: Image.Image, gt: dict, rng: random.Random, angle: float | None = None, turn: int | None = None,
+    img: Image.Image,
+    gt: dict,
+    rng: random.Random,
+    angle: float | None = None,
+    turn: int | None = None,
     scale: float | None = None,
 ) -> tuple[np.ndarray, dict]:
     """Make a clean page look scanned; boxes in ``gt`` follow the geometry (skew, quarter turns, scale).
@@ -336,7 +371,7 @@ def age(
     ``angle`` (degrees, anticlockwise), ``turn`` (0/90/180/270, how far the scan lies turned anticlockwise)
     and ``scale`` default to random draws (skew within ±5°, mostly upright).
     """
-    a = np.asarray(img).astype(np.float32)
+    a: np.ndarray = np.asarray(img).astype(np.float32)
     h, w = a.shape[:2]
     # Bleed-through: the mirrored page shows faintly.
     ghost = cv2.flip(cv2.GaussianBlur(a, (0, 0), 2.0), 1)
@@ -356,8 +391,8 @@ def age(
     a = cv2.warpAffine(a, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=bg)
     a = cv2.GaussianBlur(a, (0, 0), rng.uniform(0.4, 0.9))
     a = a + np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(2, 6), a.shape)
-    out = np.clip(a, 0, 255).astype(np.uint8)
-    drawn_turn = rng.choice([0] * 8 + [90, 180])
+    out: np.ndarray = np.clip(a, 0, 255).astype(np.uint8)
+    drawn_turn = rng.choice([0] * 8 + [90, 180, 270])
     turn = drawn_turn if turn is None else turn
     mm = np.vstack([m, [0, 0, 1]])
     if turn == 90:  # the scan lies a quarter turn anticlockwise: the reader must turn it clockwise
@@ -377,8 +412,11 @@ def age(
             q = pts @ mm[:2, :2].T + mm[:2, 2]
             boxes.append([round(q[:, 0].min()), round(q[:, 1].min()), round(q[:, 0].max()), round(q[:, 1].max())])
         b["boxes"] = boxes
-        b["bbox"] = [min(x[0] for x in boxes), min(x[1] for x in boxes), max(x[2] for x in boxes),
-                     max(x[3] for x in boxes)] if boxes else [0, 0, 0, 0]
+        b["bbox"] = (
+            [min(x[0] for x in boxes), min(x[1] for x in boxes), max(x[2] for x in boxes), max(x[3] for x in boxes)]
+            if boxes
+            else [0, 0, 0, 0]
+        )
     return out[:, :, ::-1], gt
 
 
@@ -396,8 +434,12 @@ def generate(outdir: Path, count: int = 3, seed: int = 0, lang: str = "mixed", c
             arr = np.asarray(img)[:, :, ::-1]
             gt = dict(gt, angle=0.0, orientation=0, scale=1.0)
             for b in gt["blocks"]:
-                b["bbox"] = [round(min(x[0] for x in b["boxes"])), round(min(x[1] for x in b["boxes"])),
-                             round(max(x[2] for x in b["boxes"])), round(max(x[3] for x in b["boxes"]))]
+                b["bbox"] = [
+                    round(min(x[0] for x in b["boxes"])),
+                    round(min(x[1] for x in b["boxes"])),
+                    round(max(x[2] for x in b["boxes"])),
+                    round(max(x[3] for x in b["boxes"])),
+                ]
                 b["boxes"] = [[round(v) for v in x] for x in b["boxes"]]
         else:
             arr, gt = age(img, gt, rng)

@@ -63,12 +63,24 @@ HEADINGS_EN = ["Work Begins in Spring", "Neighbors Welcome the Plan", "Costs and
 AD_PARTS_ZH: dict[str, list[str]] = {
     "家电维修": ["专修冰箱 洗衣机 热水器", "空调移机 加氟 清洗保养", "电视 音响 微波炉上门维修"],
     "房屋出租": ["临街商铺一百二十平，可做餐饮。", "城南小区两室一厅，家具家电齐全。", "写字楼单间出租，拎包入住。"],
-    "招聘": ["本公司招聘仓库管理员二名，会电脑。", "酒店招聘厨师、服务员若干，包食宿。", "物流公司招聘司机，持B照，待遇从优。"],
+    "招聘": [
+        "本公司招聘仓库管理员二名，会电脑。",
+        "酒店招聘厨师、服务员若干，包食宿。",
+        "物流公司招聘司机，持B照，待遇从优。",
+    ],
     "搬家服务": ["长途短途搬家 钢琴搬运 家具拆装", "居民搬家 公司搬迁 专业打包", "小件托运 同城速运 价格公道"],
-    "声明": ["张某某遗失身份证一张，声明作废。", "李某某遗失营业执照副本，声明作废。", "王某某遗失房产证一本，声明作废。"],
+    "声明": [
+        "张某某遗失身份证一张，声明作废。",
+        "李某某遗失营业执照副本，声明作废。",
+        "王某某遗失房产证一本，声明作废。",
+    ],
     "订报热线": ["全年订阅 送精美礼品", "半年订阅享八折优惠", "学生订阅另有优惠"],
     "驾校招生": ["随到随学 包教包会", "周末班 晚班 灵活安排", "新车新场地 一人一车"],
-    "二手车转让": ["家用轿车一辆，车况良好，价格面议。", "小货车一辆，手续齐全，可过户。", "越野车一辆，行驶三万公里。"],
+    "二手车转让": [
+        "家用轿车一辆，车况良好，价格面议。",
+        "小货车一辆，手续齐全，可过户。",
+        "越野车一辆，行驶三万公里。",
+    ],
     "管道疏通": ["疏通下水道 马桶 化粪池清理", "管道维修 水管安装 防水补漏", "高压清洗 管道检测 随叫随到"],
     "家教辅导": ["小学初中各科辅导，经验丰富。", "高中数学物理一对一辅导。", "少儿英语口语小班教学。"],
     "开锁换锁": ["公安备案 开锁换锁 修锁配钥匙", "汽车开锁 保险柜开锁", "安装指纹锁 智能锁"],
@@ -80,19 +92,37 @@ AD_PARTS_ZH: dict[str, list[str]] = {
 }
 AD_CONTACTS_ZH = ["电话：", "联系电话：", "热线：", "联系："]
 AD_PARTS_EN: dict[str, list[str]] = {
-    "APPLIANCE REPAIR": ["Fridges, washers and heaters fixed at home", "Air conditioners serviced and cleaned",
-                         "TV and radio repairs, same day"],
-    "FOR RENT": ["Shop on Main Street, 1,200 sq ft, parking", "Two bedroom flat near the park, furnished",
-                 "Office room downtown, utilities included"],
-    "HELP WANTED": ["Warehouse clerk, computer skills needed", "Cooks and waiters, meals provided",
-                    "Delivery drivers with a clean license"],
-    "MOVING SERVICE": ["Local and long distance, pianos and furniture", "Office moves on weekends",
-                       "Packing boxes delivered free"],
-    "LOST AND FOUND": ["Brown leather wallet found near the station", "Lost grey cat, answers to Smokey",
-                       "Found a set of keys on Elm Road"],
+    "APPLIANCE REPAIR": [
+        "Fridges, washers and heaters fixed at home",
+        "Air conditioners serviced and cleaned",
+        "TV and radio repairs, same day",
+    ],
+    "FOR RENT": [
+        "Shop on Main Street, 1,200 sq ft, parking",
+        "Two bedroom flat near the park, furnished",
+        "Office room downtown, utilities included",
+    ],
+    "HELP WANTED": [
+        "Warehouse clerk, computer skills needed",
+        "Cooks and waiters, meals provided",
+        "Delivery drivers with a clean license",
+    ],
+    "MOVING SERVICE": [
+        "Local and long distance, pianos and furniture",
+        "Office moves on weekends",
+        "Packing boxes delivered free",
+    ],
+    "LOST AND FOUND": [
+        "Brown leather wallet found near the station",
+        "Lost grey cat, answers to Smokey",
+        "Found a set of keys on Elm Road",
+    ],
     "DRIVING SCHOOL": ["Lessons every day of the week", "Evening and weekend classes", "New cars, patient teachers"],
-    "USED CAR FOR SALE": ["Family sedan in good condition, price negotiable", "Small van, one owner, low miles",
-                          "Pickup truck, new tires, must sell"],
+    "USED CAR FOR SALE": [
+        "Family sedan in good condition, price negotiable",
+        "Small van, one owner, low miles",
+        "Pickup truck, new tires, must sell",
+    ],
     "PIANO LESSONS": ["All ages and levels welcome", "Beginners start any month", "Exam preparation by a teacher"],
     "GARDEN CARE": ["Lawns mowed and hedges trimmed", "Tree cutting and stump removal", "Spring clean up of yards"],
     "PLUMBER": ["Leaks, drains and boilers fixed", "Bathrooms fitted at fair prices", "Emergency calls answered"],
