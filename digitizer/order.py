@@ -18,6 +18,7 @@ from .ocr.base import CharBox, OcrLine
 
 __all__ = ["WorkBlock", "assemble", "join_lines", "reading_order"]
 
+SHRINK = 0.25  # box padding left out when looking for gutters, in body line heights
 VGAP = 0.5  # narrowest column gutter, in body line heights (narrower white is a space between words)
 PHONE = re.compile(r"(?<!\d)(?:\+?\d[\d\- ]{5,}\d)(?!\d)")
 
@@ -106,11 +107,11 @@ class _Cutter:
             | set(_rule_cuts(atoms, self.lay.hrules, 1, ext, max(2.0, 0.3 * self.body)))
             | set(self._title_cuts(atoms, ext))
         )
-        gaps = [
-            x
-            for x in _gaps([(a.box[0], a.box[2]) for a in atoms], ext[0], ext[2], self.vgap * self.body)
-            if self._column_gap(atoms, x)
-        ]
+        # Detected boxes carry padding (the detector's unclip): a title centred in its column may reach a
+        # little over the gutter. Measure gaps between the boxes' cores.
+        pad = SHRINK * self.body
+        spans = [(a.box[0] + pad, a.box[2] - pad) if a.kind == "line" else (a.box[0], a.box[2]) for a in atoms]
+        gaps = [x for x in _gaps(spans, ext[0], ext[2], self.vgap * self.body) if self._column_gap(atoms, x)]
         vcuts = sorted(set(gaps) | set(_rule_cuts(atoms, self.lay.vrules, 0, ext, max(2.0, 0.3 * self.body))))
         all_frames = all(a.kind == "frame" for a in atoms)
         # A cut must split the atoms (centres on both sides), or the recursion would never end.
@@ -146,7 +147,7 @@ class _Cutter:
         return cuts
 
     def _columns(self, groups: list[list[Atom]]) -> list[Atom]:
-        vertical = all(a.kind == "line" and a.lines[0].vertical for g in groups for a in g)
+        vertical = _mostly_vertical([a for g in groups for a in g])
         if vertical:
             groups = groups[::-1]  # vertical Chinese reads right to left
         parts = [self.cut(g) for g in groups]
@@ -220,8 +221,8 @@ class _Cutter:
 
     def _leaf(self, atoms: list[Atom]) -> list[Atom]:
         self.leaf += 1
-        if atoms and all(a.kind == "line" and a.lines[0].vertical for a in atoms):
-            atoms = sorted(atoms, key=lambda a: (-a.box[2], a.box[1]))
+        if atoms and _mostly_vertical(atoms):
+            atoms = _vertical_columns(atoms)
         else:
             atoms = self._join_rows(_rows(atoms))
         for a in atoms:
@@ -248,6 +249,30 @@ class _Cutter:
                     continue
             out.append(a)
         return out
+
+
+def _mostly_vertical(atoms: list[Atom]) -> bool:
+    """Text set top to bottom: most of the line atoms (by area) are vertical lines."""
+    lines = [a for a in atoms if a.kind == "line"]
+    if not lines or len(lines) < len(atoms):
+        return False
+    area = lambda a: (a.box[2] - a.box[0]) * (a.box[3] - a.box[1])  # noqa: E731
+    vert = sum(area(a) for a in lines if a.lines[0].vertical)
+    return vert >= 0.6 * sum(area(a) for a in lines)
+
+
+def _vertical_columns(atoms: list[Atom]) -> list[Atom]:
+    """Columns of vertical text read right to left, each top to bottom (short pieces join their column)."""
+    cols: list[list[Atom]] = []
+    for a in sorted(atoms, key=lambda a: -(a.box[0] + a.box[2]) / 2):
+        for col in cols:
+            c0, c1 = min(x.box[0] for x in col), max(x.box[2] for x in col)
+            if min(c1, a.box[2]) - max(c0, a.box[0]) > 0.5 * min(c1 - c0, a.box[2] - a.box[0]):
+                col.append(a)
+                break
+        else:
+            cols.append([a])
+    return [a for col in cols for a in sorted(col, key=lambda a: a.box[1])]
 
 
 def _size(a: Atom) -> float:

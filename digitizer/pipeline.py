@@ -127,6 +127,27 @@ def _map_box(b: tuple[float, float, float, float], inv: np.ndarray, w: int, h: i
     return _clip(_box(map_points(inv, np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]]))), w, h)
 
 
+def vertical_pieces(quads: list[np.ndarray]) -> set[int]:
+    """Indexes of squarish boxes that continue a column of vertical text (directly above or below one)."""
+    boxes = [(float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())) for q in quads]
+    tall = [b for b in boxes if (b[3] - b[1]) >= 1.5 * (b[2] - b[0])]
+    out: set[int] = set()
+    if not tall:
+        return out
+    for i, b in enumerate(boxes):
+        w, h = b[2] - b[0], b[3] - b[1]
+        if not 0.6 * w <= h < 1.5 * w:
+            continue
+        for t in tall:
+            tw = t[2] - t[0]
+            same_col = min(b[2], t[2]) - max(b[0], t[0]) > 0.7 * min(w, tw) and abs(w - tw) < 0.4 * tw
+            near = -0.2 * tw < b[1] - t[3] < 0.8 * tw or -0.2 * tw < t[1] - b[3] < 0.8 * tw
+            if same_col and near:
+                out.add(i)
+                break
+    return out
+
+
 def detect_lang(lines: list[OcrLine]) -> str:
     """``zh`` when a good share of the recognized characters are CJK, else ``en``."""
     chars = [ch for ln in lines for ch in ln.text if not ch.isspace()]
@@ -158,7 +179,12 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     quads = split_at_gutters(mask, engine.detect(st.image))
     timings["detect"] = time.perf_counter() - t
     t = time.perf_counter()
-    ocr_lines = engine.recognize(st.image, quads)
+    hinted = vertical_pieces(quads)
+    # Short pieces of a vertical column are squarish: hand them over turned (top edge running down the
+    # column, as the engine turns tall boxes) so they are read top to bottom like the rest of the column.
+    ocr_lines = engine.recognize(st.image, [np.roll(q, -1, axis=0) if i in hinted else q for i, q in enumerate(quads)])
+    for i in hinted:
+        ocr_lines[i].quad, ocr_lines[i].vertical, ocr_lines[i].chars = quads[i], True, []
     timings["recognize"] = time.perf_counter() - t
     t = time.perf_counter()
     lang = opts.lang if opts.lang != "auto" else detect_lang(ocr_lines)

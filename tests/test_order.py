@@ -50,3 +50,35 @@ def test_english_join_mends_hyphen_and_keeps_compound() -> None:
     assert join_lines(["the new con-", "struction site"]) == "the new construction site"
     assert join_lines(["a well-", "known fact"], {"well-known"}) == "a well-known fact"
     assert join_lines(["中文", "继续"]) == "中文继续"
+
+
+def _vline(x0: float, y0: float, x1: float, y1: float, text: str) -> TLine:
+    q = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+    return TLine(OcrLine(q, text, 0.99, vertical=True), (x0, y0, x1, y1))
+
+
+def test_vertical_columns_read_right_to_left_after_the_horizontal_text() -> None:
+    head = _line(300, 100, 1100, 200, "竖排测试", "headline")
+    para = _column(100, 1300, 260, [("横排第一行", True, False), ("横排第二行", False, True)])
+    cols = [_vline(1200 - 90 * i, 450, 1250 - 90 * i, 1400, t) for i, t in enumerate(["第一列", "第二列", "第三列"])]
+    lay = Layout(1400, 1600, [head, *para, *cols[::-1]], 40.0)
+    blocks = assemble(lay)
+    assert [b.text for b in blocks] == ["竖排测试", "横排第一行横排第二行", "第一列第二列第三列"]
+
+
+def test_pieces_of_a_justified_line_are_joined_again() -> None:
+    # The detector split justified English lines at their wide spaces; the column is one paragraph.
+    rows = [["A", "retired", "teacher", "told"], ["reporters", "that", "she", "walks"], ["through", "the park"]]
+    lines = []
+    for r, words in enumerate(rows):
+        x = 100.0
+        last = r == len(rows) - 1
+        # Justified: the spaces stretch so that every line but the last ends at the column edge (x = 900).
+        gap = 40.0 if last else (800 - 30.0 * sum(len(w) for w in words)) / (len(words) - 1)
+        for w in words:
+            width = 30.0 * len(w)
+            lines.append(_line(x, 300 + 60 * r, x + width, 340 + 60 * r, w))
+            x += width + gap
+    lay = Layout(1000, 800, lines, 40.0)
+    blocks = assemble(lay)
+    assert [b.text for b in blocks] == ["A retired teacher told reporters that she walks through the park"]

@@ -23,7 +23,10 @@ from .text import EN_SENTENCES, HEADINGS_EN, HEADINGS_ZH, TITLES_EN, TITLES_ZH, 
 __all__ = ["FontSet", "generate", "render_page"]
 
 FONT_DIRS = [Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/dejavu")]
-KAI_FACES = [Path("/usr/share/fonts/truetype/arphic/ukai.ttc"), Path("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf")]
+KAI_FACES = [
+    Path("/usr/share/fonts/truetype/arphic/ukai.ttc"),
+    Path("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"),
+]
 
 
 @dataclass
@@ -278,7 +281,12 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
                     ci += 1
                     continue
                 head = rng.choice(HEADINGS_ZH if zh else HEADINGS_EN)
-                hb = c.centered(x0, x1, yy + body * 0.4, head, hdf)
+                hf = hdf
+                size = int(body * 1.25)
+                while size > body and c.draw.textlength(head, font=hf) > x1 - x0 - body:
+                    size -= 2  # a heading never runs over its column's edge
+                    hf = c.font(c.f.bold, size)
+                hb = c.centered(x0, x1, yy + body * 0.4, head, hf)
                 blocks.append(GTBlock("heading", head, [hb]))
                 cols[ci][2] = hb[3] + body * 0.9
             k = rng.randint(3, 6)
