@@ -29,6 +29,7 @@ class Straightened:
     crop: tuple[int, int, int, int] | None = None
 
 
+FINE_STRIPS = 3  # fewer, longer strips for the fine search: long rows resolve the angle best
 SKEW_STRIPS = 8  # vertical strips profiled separately (about one per newspaper column)
 
 
@@ -96,7 +97,7 @@ def estimate_skew(grey: np.ndarray, max_angle: float = 15.0) -> tuple[float, flo
     # Refine at full detail: rows of a 3000-pixel page resolve 0.02°.
     xs2, ys2, _ = _ink_points(grey, 3200)
     fine = np.arange(best - 0.6, best + 0.6 + 1e-9, 0.05)
-    fs = np.array([_profile_score(xs2, ys2, float(a), 1.0, SKEW_STRIPS) for a in fine])
+    fs = np.array([_profile_score(xs2, ys2, float(a), 1.0, FINE_STRIPS) for a in fine])
     i = int(np.argmax(fs))
     angle = float(fine[i])
     if 0 < i < len(fs) - 1:  # parabola through the peak and its neighbours
