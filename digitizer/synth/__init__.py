@@ -1,6 +1,6 @@
 """Synthetic newspaper pages with exact ground truth (``digitizer synth``).
 
-A page is laid out like a local paper (running header, headline and subtitle across the columns, 3-5 ruled
+A page is laid out like a local paper (running header, headline and subtitle across the columns, 3-6 ruled
 columns with paragraphs flowing from one column into the next, section headings, a photo with its caption,
 a byline, a classified-ads band with boxed ads, some with inverted titles, a footer), then aged like a scan
 (tint, uneven light, bleed-through, skew, blur, noise, JPEG). The ground truth lists the blocks in reading order
@@ -233,7 +233,7 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
     y += int(body * 2.2)
     c.draw.rectangle((m, y, w - m, y + 4), fill=0)
     y += int(body * 1.2)
-    ncols = rng.randint(3, 5)
+    ncols = rng.randint(3, 6)
     gutter = int(body * 1.6)
     colw = (w - 2 * m - gutter * (ncols - 1)) / ncols
     ads_top = None
