@@ -21,7 +21,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -127,10 +127,13 @@ def discover(inputs: Iterable[str | Path]) -> list[tuple[Path, str]]:
             else:
                 raise InputNotFoundError(f"{p}: no such file or folder")
     seen: dict[str, Path] = {}
+    resolved: set[Path] = set()
     unique: list[tuple[Path, str]] = []
     for f, stem in found:
-        if f.resolve() in {x.resolve() for x in seen.values()}:
+        real = f.resolve()
+        if real in resolved:  # named twice (a file inside a folder also given): convert it once
             continue
+        resolved.add(real)
         if stem in seen:
             raise BadOptionError(f"{f} and {seen[stem]} would write the same outputs ({stem}.*); rename one")
         seen[stem] = f
@@ -452,6 +455,7 @@ def run_batch(
     force: bool = False,
     alto_unit: str = "pixel",
     max_memory_mb: int = 0,
+    threads: int | None = None,
     progress: bool = True,
 ) -> Summary:
     """Convert every page of ``inputs`` into ``outdir``, skipping pages already done with the same settings."""
@@ -460,10 +464,8 @@ def run_batch(
     jobs = jobs or cpus
     if jobs < 1:
         raise BadOptionError("--jobs must be at least 1")
-    opts = dict(options)
-    if not opts.get("threads_explicit"):
-        opts["threads"] = max(1, cpus // jobs)  # workers × threads never oversubscribes the cores
-    opts.pop("threads_explicit", None)
+    # Unless told otherwise, workers × threads equals the cores: never oversubscribed.
+    opts = {**options, "threads": threads or max(1, cpus // jobs)}
     files = discover(inputs)
     outdir.mkdir(parents=True, exist_ok=True)
     _clean_temporaries(outdir)
@@ -514,16 +516,21 @@ def run_batch(
     return summary
 
 
+def _latest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The last record of each page (a rerun's record replaces the earlier one)."""
+    latest: dict[tuple[str, Any], dict[str, Any]] = {}
+    for r in records:
+        latest[(r.get("input", ""), r.get("page"))] = r
+    return list(latest.values())
+
+
 def write_index(outdir: Path) -> Path:
     """``OUTDIR/index.html``: every page of the manifest (latest record each) with a link to its view."""
     from .cli import atomic_write
     from .export.html import index_html
 
-    latest: dict[tuple[str, Any], dict[str, Any]] = {}
-    for r in read_manifest(outdir):
-        latest[(r.get("input", ""), r.get("page"))] = r
     rows = []
-    for r in latest.values():
+    for r in _latest(read_manifest(outdir)):
         html = next((o for o in r.get("outputs", []) if o.endswith(".html")), None)
         rows.append({**r, "html": html})
     path = outdir / "index.html"
@@ -536,19 +543,12 @@ def report(outdir: Path) -> Summary:
     records = read_manifest(outdir)
     if not records and not (outdir / MANIFEST).is_file():
         raise InputNotFoundError(f"{outdir / MANIFEST}: no manifest (not a batch output folder?)")
-    latest: dict[tuple[str, Any], dict[str, Any]] = {}
-    for r in records:
-        latest[(r.get("input", ""), r.get("page"))] = r
+    latest = _latest(records)
     s = Summary(total=len(latest))
-    for r in latest.values():
+    for r in latest:
         s.seconds += float(r.get("seconds") or 0.0)
         if r.get("status") == "done":
             s.done += 1
         elif r.get("status") == "failed":
             s.failed.append(r)
     return s
-
-
-def settings_dict(settings: BatchSettings) -> dict[str, Any]:
-    """The settings as plain data (for logs and tests)."""
-    return asdict(settings)

@@ -352,7 +352,6 @@ def batch(
         raise BadOptionError("batch needs INPUT... and -o OUTDIR (or --report OUTDIR)")
     fmts = parse_formats(formats)
     opts = build_options(**kw).as_dict()
-    opts["threads_explicit"] = kw["threads"] is not None
     summary = run_batch(
         inputs,
         outdir,
@@ -364,6 +363,7 @@ def batch(
         force=force,
         alto_unit=alto_unit,
         max_memory_mb=max_memory,
+        threads=kw["threads"],
     )
     click.echo(summary.text(), err=True)
     if summary.failed:

@@ -259,6 +259,7 @@ def segment(image: np.ndarray, ocr_lines: list[OcrLine]) -> Layout:
     # Only lines read with confidence are sure to be text; marks in a picture read as garbage.
     sure = [ln for ln in lines if ln.ocr.confidence >= 0.8]
     photos = find_photos(image, grey, sure, rule_mask, body_h, bands)
+
     # Lines inside a picture are marks in the picture, not text of the page.
     # A frame that is mostly picture is the picture's own border, not a boxed ad: keep the picture.
     def _area(b: Box) -> float:

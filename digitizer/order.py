@@ -96,7 +96,6 @@ class _Cutter:
         self.lay = lay
         self.body = lay.body_h
         self.leaf = 0
-        self.vgap = VGAP
 
     def cut(self, atoms: list[Atom]) -> list[Atom]:
         if len(atoms) <= 1 or self._one_line(atoms):
@@ -111,7 +110,7 @@ class _Cutter:
         # little over the gutter. Measure gaps between the boxes' cores.
         pad = SHRINK * self.body
         spans = [(a.box[0] + pad, a.box[2] - pad) if a.kind == "line" else (a.box[0], a.box[2]) for a in atoms]
-        gaps = [x for x in _gaps(spans, ext[0], ext[2], self.vgap * self.body) if self._column_gap(atoms, x)]
+        gaps = [x for x in _gaps(spans, ext[0], ext[2], VGAP * self.body) if self._column_gap(atoms, x)]
         vcuts = sorted(set(gaps) | set(_rule_cuts(atoms, self.lay.vrules, 0, ext, max(2.0, 0.3 * self.body))))
         all_frames = all(a.kind == "frame" for a in atoms)
         # A cut must split the atoms (centres on both sides), or the recursion would never end.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from html import escape
+from typing import Any
 
 import cv2
 import numpy as np
@@ -204,7 +205,7 @@ def to_html(doc: Document, image_jpeg: bytes | None = None, low_confidence: floa
     )
 
 
-def index_html(rows: list[dict[str, object]], title: str = "digitizer batch") -> str:
+def index_html(rows: list[dict[str, Any]], title: str = "digitizer batch") -> str:
     """A table of a batch's pages: status, confidence, time, and a link to each page's view."""
     body = []
     for r in rows:
@@ -216,8 +217,8 @@ def index_html(rows: list[dict[str, object]], title: str = "digitizer batch") ->
         body.append(
             f'<tr class="{status}"><td>{cell}</td><td>{escape(str(r.get("input", "")))}</td>'
             f"<td>{r.get('page') or ''}</td><td>{status}</td>"
-            f"<td>{'' if conf is None else f'{float(str(conf)):.3f}'}</td>"
-            f"<td>{float(str(r.get('seconds') or 0)):.1f}</td><td>{escape(str(r.get('error', '') or ''))}</td></tr>"
+            f"<td>{'' if conf is None else f'{float(conf):.3f}'}</td>"
+            f"<td>{float(r.get('seconds') or 0):.1f}</td><td>{escape(str(r.get('error', '') or ''))}</td></tr>"
         )
     return (
         f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(title)}</title><style>'
