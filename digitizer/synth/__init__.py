@@ -286,9 +286,15 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
                 while size > body and c.draw.textlength(head, font=hf) > x1 - x0 - body:
                     size -= 2  # a heading never runs over its column's edge
                     hf = c.font(c.f.bold, size)
-                hb = c.centered(x0, x1, yy + body * 0.4, head, hf)
-                blocks.append(GTBlock("heading", head, [hb]))
-                cols[ci][2] = hb[3] + body * 0.9
+                # Still too wide at body size (narrow columns): it wraps, as a compositor would set it.
+                hboxes = []
+                hy = yy + body * 0.4
+                for part in _fit(c, head, hf, x1 - x0 - body * 0.5, zh):
+                    hb = c.centered(x0, x1, hy, part, hf)
+                    hboxes.append(hb)
+                    hy += size * 1.25
+                blocks.append(GTBlock("heading", head, hboxes))
+                cols[ci][2] = hboxes[-1][3] + body * 0.9
             k = rng.randint(3, 6)
             text = ("" if zh else " ").join(rng.sample(sentences, k))
             snapshot = [list(col) for col in cols]
@@ -306,8 +312,13 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
         byl = "本报记者 王晨 通讯员 李华" if zh else "By Anna Miller, Staff Writer"
         x0, x1, yy, ye = cols[min(ci, ncols - 1)]
         if yy + body * 1.5 < art_bottom + body * 2:
-            b = c.text(x0, yy + body * 0.3, byl, c.font(c.f.bold, int(body * 0.95)))
-            blocks.append(GTBlock("byline", byl, [b]))
+            blf = c.font(c.f.bold, int(body * 0.95))
+            bboxes = []
+            by = yy + body * 0.3
+            for part in _fit(c, byl, blf, x1 - x0, zh):  # never past the column's (or the page's) edge
+                bboxes.append(c.text(x0, by, part, blf))
+                by += body * 1.3
+            blocks.append(GTBlock("byline", byl, bboxes))
         ads_top = art_bottom + body * 2.5
     else:
         ads_top = y
