@@ -132,6 +132,14 @@ def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Downscale detection to this longest side (0: full resolution, tiled).",
         ),
+        click.option(
+            "--det-scale",
+            type=float,
+            default=0.0,
+            show_default=True,
+            help="Scale for text detection (0: per page, keeping the smallest common type 26 px high; "
+            "1: full resolution). Recorded in the JSON as det_scale.",
+        ),
         click.option("--use-cls", is_flag=True, help="Run the 0/180° text-line classifier."),
         click.option(
             "--model-dir",
@@ -158,6 +166,7 @@ def build_options(**kw: Any) -> Any:
         pdf_dpi=kw["pdf_dpi"],
         threads=kw["threads"],
         det_max_side=kw["det_max_side"],
+        det_scale=kw["det_scale"],
         use_cls=kw["use_cls"],
         model_dir=kw["model_dir"],
     )

@@ -99,8 +99,15 @@ def _share_inside(inner: Box, outer: Box) -> float:
     return ix * iy / max(1.0, _area(inner))
 
 
-def find_rules(mask: np.ndarray, body_h: float, min_len: int) -> tuple[list[Box], list[Box], np.ndarray]:
-    """Thin horizontal and vertical strokes of at least ``min_len`` (rules, box borders); and their mask."""
+def find_rules(
+    mask: np.ndarray, body_h: float, min_len: int, keep_len: int = 0
+) -> tuple[list[Box], list[Box], np.ndarray]:
+    """Thin horizontal and vertical strokes (rules, box borders) and the mask of all at least ``min_len`` long.
+
+    The boxes returned are those at least ``keep_len`` long (default ``min_len``): one pass of the
+    morphology serves both the short strokes of ad borders and the long rules that cut the page.
+    """
+    keep_len = max(keep_len, min_len)
     hk = cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1))
     vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len))
     # A thin rule turned twice (skewed by the scan, straightened by us) breaks into dashes once thresholded:
@@ -116,7 +123,7 @@ def find_rules(mask: np.ndarray, body_h: float, min_len: int) -> tuple[list[Box]
         for i in range(1, n):
             x, y, bw, bh = stats[i, :4]
             thick, length = (bh, bw) if horizontal else (bw, bh)
-            if length >= min_len and thick <= max_thick:
+            if length >= keep_len and thick <= max_thick:
                 out.append((float(x), float(y), float(x + bw), float(y + bh)))
     return hr, vr, cv2.bitwise_or(hm, vm)
 
@@ -252,8 +259,7 @@ def segment(image: np.ndarray, ocr_lines: list[OcrLine]) -> Layout:
         x0, y0, x1, y1 = (int(v) for v in ln.box)
         m = max(1, int(ln.h * 0.08))
         text_free[y0 + m : y1 - m, x0 + m : x1 - m] = 0
-    hr, vr, _ = find_rules(text_free, body_h, int(max(8 * body_h, min(h, w) * 0.06)))
-    _, _, rule_mask = find_rules(text_free, body_h, int(2.5 * body_h))
+    hr, vr, rule_mask = find_rules(text_free, body_h, int(2.5 * body_h), int(max(8 * body_h, min(h, w) * 0.06)))
     bands, dark = find_dark_bands(grey, body_h)
     frames = find_frames(rule_mask, dark, body_h, float(w * h))
     # Only lines read with confidence are sure to be text; marks in a picture read as garbage.

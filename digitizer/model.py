@@ -330,6 +330,7 @@ class Page:
     transform: list[list[float]] = field(default_factory=lambda: [[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]])
     timings: dict[str, float] = field(default_factory=dict)
     dpi: float | None = None
+    det_scale: float = 1.0  # the scale text detection ran at (1.0: full resolution)
 
     def text_blocks(self) -> list[Block]:
         """Blocks that carry text, in reading order."""
@@ -358,6 +359,7 @@ class Page:
             "angle": round(self.angle, 3),
             "orientation": self.orientation,
             "transform": [[round(v, 6) for v in row] for row in self.transform],
+            "det_scale": self.det_scale,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "confidence": round(self.confidence, 4),
             "blocks": [b.to_dict() for b in self.blocks],
@@ -380,6 +382,7 @@ class Page:
             transform=d.get("transform", [[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]]),
             timings=d.get("timings", {}),
             dpi=d.get("dpi"),
+            det_scale=d.get("det_scale", 1.0),
         )
 
 

@@ -67,6 +67,41 @@ def probe_lines(engine: OcrEngine, side: int = 1280) -> Any:
     return probe
 
 
+#: Box height (pixels) the detector is given for the page's smallest common type: PP-OCR's detector is trained
+#: on pages scaled to about 960-1600 pixels, where body type is 15-30 pixels high; larger type costs time
+#: (pixels) and finds nothing more.
+DET_TEXT_PX = 22.0
+
+
+def detection_scale(lines: list[np.ndarray], requested: float = 0.0) -> float:
+    """The scale to detect at: ``requested`` when given, else from the probe's line heights.
+
+    The smallest common type (the 5th percentile of line heights) is kept at ``DET_TEXT_PX`` or more, so
+    captions and footers are found as well as body text; pages without probe lines are detected at full size.
+    """
+    if requested > 0:
+        return min(1.0, requested)
+    hs = [
+        float(np.linalg.norm(q[0] - q[3]))
+        for q in lines
+        if np.linalg.norm(q[0] - q[1]) > 2 * np.linalg.norm(q[0] - q[3])
+    ]
+    if len(hs) < 8:
+        return 1.0
+    scale = DET_TEXT_PX / max(1.0, float(np.percentile(hs, 5)))
+    return 1.0 if scale > 0.8 else round(max(scale, 0.25), 3)
+
+
+def detect_lines(engine: OcrEngine, image: np.ndarray, scale: float) -> list[np.ndarray]:
+    """Text-line quads on ``image`` (in its pixels), the detector run on the image scaled by ``scale``."""
+    if scale >= 1.0:
+        return engine.detect(image)
+    h, w = image.shape[:2]
+    small = cv2.resize(image, (max(32, round(w * scale)), max(32, round(h * scale))), interpolation=cv2.INTER_AREA)
+    sx, sy = w / small.shape[1], h / small.shape[0]
+    return [q * np.array([sx, sy], np.float32) for q in engine.detect(small)]
+
+
 def read_confidence(engine: OcrEngine) -> Any:
     """Mean recognition confidence of the given lines (the first, fastest reader of a cascade is enough)."""
 
@@ -176,7 +211,11 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     t = time.perf_counter()
     grey = cv2.cvtColor(st.image, cv2.COLOR_BGR2GRAY)
     mask = ink_mask(grey)
-    quads = split_at_gutters(mask, engine.detect(st.image))
+    probed = st.lines
+    if not probed and opts.det_scale == 0:
+        probed = _probe_quads(engine, st.image)[0]  # orientation was given: no probe ran yet
+    det_scale = detection_scale(probed, opts.det_scale)
+    quads = split_at_gutters(mask, detect_lines(engine, st.image, det_scale))
     timings["detect"] = time.perf_counter() - t
     t = time.perf_counter()
     hinted = vertical_pieces(quads)
@@ -204,6 +243,7 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
         orientation=st.orientation,
         transform=st.matrix.tolist(),
         dpi=page_img.dpi,
+        det_scale=det_scale,
     )
     page.blocks, page.articles = _blocks(work, inv, ow, oh, spaced, page.page_id)
     # Rule lines come last: they are layout, not reading matter (ALTO GraphicalElement, PAGE SeparatorRegion).

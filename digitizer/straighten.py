@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -27,9 +27,14 @@ class Straightened:
     angle: float  # degrees of skew corrected (positive: the scan's text rose to the right)
     orientation: int  # clockwise degrees the scan was turned to read upright
     crop: tuple[int, int, int, int] | None = None
+    #: the probe's text-line quads carried onto the straightened image (empty without a probe)
+    lines: list[np.ndarray] = field(default_factory=list)
 
 
-FINE_STRIPS = 3  # fewer, longer strips for the fine search: long rows resolve the angle best
+#: Strip counts for the fine search, their normalized profiles summed: long rows resolve the angle best, but a
+#: strip across columns whose baselines differ blurs; two counts that rarely both straddle a gutter badly
+#: measured best (worst error 0.11-0.13° on 80 tuning pages, against 0.26° with 3 strips alone).
+FINE_STRIPS = (4, 6)
 SKEW_STRIPS = 8  # vertical strips profiled separately (about one per newspaper column)
 
 
@@ -97,7 +102,10 @@ def estimate_skew(grey: np.ndarray, max_angle: float = 15.0) -> tuple[float, flo
     # Refine at full detail: rows of a 3000-pixel page resolve 0.02°.
     xs2, ys2, _ = _ink_points(grey, 3200)
     fine = np.arange(best - 0.6, best + 0.6 + 1e-9, 0.05)
-    fs = np.array([_profile_score(xs2, ys2, float(a), 1.0, FINE_STRIPS) for a in fine])
+    fs = np.zeros(len(fine))
+    for strips in FINE_STRIPS:
+        curve = np.array([_profile_score(xs2, ys2, float(a), 1.0, strips) for a in fine])
+        fs += curve / max(float(curve.max()), 1e-9)
     i = int(np.argmax(fs))
     angle = float(fine[i])
     if 0 < i < len(fs) - 1:  # parabola through the peak and its neighbours
@@ -133,11 +141,24 @@ def _quarter_turn(k: int, w: int, h: int) -> tuple[Matrix, int, int]:
     return np.array([[0, 1, 0], [-1, 0, w - 1], [0, 0, 1]], float), h, w
 
 
-def _warp(image: np.ndarray, m: Matrix, w: int, h: int) -> np.ndarray:
+def paper_colour(image: np.ndarray) -> tuple[float, float, float]:
+    """The paper's colour (BGR): the mean of the page's brighter half, which is paper on any newspaper page."""
+    h, w = image.shape[:2]
+    scale = min(1.0, 400 / max(h, w))
+    small = cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    bright = grey >= np.percentile(grey, 50)
+    b, g, r = (float(small[:, :, k][bright].mean()) for k in range(3))
+    return b, g, r
+
+
+def _warp(image: np.ndarray, m: Matrix, w: int, h: int, fill: tuple[float, float, float]) -> np.ndarray:
     if np.allclose(m, np.eye(3)):
         return image
+    # Corners the turn uncovers get the paper's colour: pure white there would pass for the paper level
+    # on a tinted scan and make the whole page look like tone (pictures then go unseen).
     return cv2.warpAffine(
-        image, m[:2], (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=(255, 255, 255)
+        image, m[:2], (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill
     )
 
 
@@ -243,15 +264,16 @@ def straighten(
     else:
         k = (int(orientation) // 90) % 4
     m_q, qw, qh = _quarter_turn(k, w, h)
-    turned = _warp(image, m_q, qw, qh)
+    fill = paper_colour(image)
+    turned = _warp(image, m_q, qw, qh, fill)
     skew = estimate_skew(cv2.cvtColor(turned, cv2.COLOR_BGR2GRAY))[0] if deskew else 0.0
     m_rot, nw, nh = _rotation(skew, qw, qh) if abs(skew) > 0.005 else (np.eye(3), qw, qh)
-    out = _warp(turned, m_rot, nw, nh)
+    out = _warp(turned, m_rot, nw, nh, fill)
     m = m_rot @ m_q
+    carried = [_turn_quad(q, m) for q in quads]
     if orientation == "auto" and read_confidence is not None and quads:
         # The probe's lines, carried onto the straightened page: no second detection.
-        lines = [_turn_quad(q, m) for q in quads]
-        lines = [q for q in lines if np.linalg.norm(q[0] - q[1]) > 3 * np.linalg.norm(q[0] - q[3])]
+        lines = [q for q in carried if np.linalg.norm(q[0] - q[1]) > 3 * np.linalg.norm(q[0] - q[3])]
         lines.sort(key=lambda q: -float(np.linalg.norm(q[0] - q[1])))
         lines = lines[:12]
         if lines:
@@ -263,6 +285,7 @@ def straighten(
                 m = m_f @ m
                 out = flipped
                 k = (k + 2) % 4
+                carried = [_turn_quad(q, m_f) for q in carried]
     total = m @ total
     # Reported as the scan's own skew: text rising to the right is a positive (anticlockwise) angle.
-    return Straightened(out, total, -skew, k * 90, cropbox)
+    return Straightened(out, total, -skew, k * 90, cropbox, carried)
