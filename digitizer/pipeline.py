@@ -51,14 +51,14 @@ def build_engine(opts: Options) -> OcrEngine:
     )
 
 
-def _probe_quads(engine: OcrEngine, image: np.ndarray, side: int = 1280) -> tuple[list[np.ndarray], float]:
+def _probe_quads(engine: OcrEngine, image: np.ndarray, side: int = 1024) -> tuple[list[np.ndarray], float]:
     h, w = image.shape[:2]
     scale = min(1.0, side / max(h, w))
     small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
     return [q / scale for q in engine.detect(small)], scale
 
 
-def probe_lines(engine: OcrEngine, side: int = 1280) -> Any:
+def probe_lines(engine: OcrEngine, side: int = 1024) -> Any:
     """A cheap text-line finder for orientation: the engine's detector on the page scaled to ``side``."""
 
     def probe(image: np.ndarray) -> list[np.ndarray]:

@@ -275,7 +275,7 @@ def straighten(
         # The probe's lines, carried onto the straightened page: no second detection.
         lines = [q for q in carried if np.linalg.norm(q[0] - q[1]) > 3 * np.linalg.norm(q[0] - q[3])]
         lines.sort(key=lambda q: -float(np.linalg.norm(q[0] - q[1])))
-        lines = lines[:12]
+        lines = lines[:8]
         if lines:
             m_f, _, _ = _quarter_turn(2, nw, nh)
             flipped = cv2.rotate(out, cv2.ROTATE_180)

@@ -98,3 +98,37 @@ def test_skewed_page_reads_as_well_as_unskewed(tmp_path: Path) -> None:
     r_clean = score_page(gt, to_text(digitizer.convert(clean)))["char_recall"]
     r_skew = score_page(gt, to_text(digitizer.convert(skewed)))["char_recall"]
     assert r_skew >= r_clean - 0.005, (r_skew, r_clean)
+
+
+def test_detection_scale_follows_the_smallest_common_type() -> None:
+    from digitizer.pipeline import DET_TEXT_PX, detection_scale
+
+    def line(h: float, w: float = 600.0) -> np.ndarray:
+        return np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+
+    big = [line(80.0)] * 40
+    assert detection_scale(big) == pytest.approx(DET_TEXT_PX / 80.0, abs=0.002)
+    # A few lines of small type (captions, footers) hold the scale up for themselves.
+    mixed = big + [line(30.0)] * 4
+    assert detection_scale(mixed) > DET_TEXT_PX / 80.0 + 0.2
+    assert detection_scale([line(24.0)] * 40) == 1.0  # small type: full resolution
+    assert detection_scale(big[:3]) == 1.0  # too few lines to judge
+    assert detection_scale(big, requested=1.0) == 1.0
+    assert detection_scale([line(20.0, 20.0)] * 40) == 1.0  # squarish marks are not lines
+
+
+def test_scaled_detection_reads_a_large_page_as_well_as_full_resolution(tmp_path: Path) -> None:
+    """Detection at the page's chosen scale finds what full-resolution detection finds (3000×4300 page)."""
+    import digitizer
+
+    bgr, gt, _ = _aged(907, "en", 1.5, 0)
+    assert bgr.shape[:2] == (4300, 3000)  # seed 907: the large page size, not scaled down by the ageing
+    p = tmp_path / "page.png"
+    cv2.imwrite(str(p), bgr)
+    auto = digitizer.convert(p)
+    full = digitizer.convert(p, det_scale=1.0)
+    assert auto.pages[0].det_scale < 0.7 and full.pages[0].det_scale == 1.0
+    r_auto = score_page(gt, to_text(auto))["char_recall"]
+    r_full = score_page(gt, to_text(full))["char_recall"]
+    assert r_auto >= r_full - 0.003, (r_auto, r_full)
+    assert r_auto >= 0.99

@@ -29,3 +29,14 @@ def test_matrix_maps_points_back(clean_page) -> None:  # type: ignore[no-untyped
     back = map_points(np.linalg.inv(st.matrix), map_points(st.matrix, pts))
     assert np.allclose(back, pts)
     assert st.orientation == 90
+
+
+def test_uncovered_corners_take_the_paper_colour() -> None:
+    """A deskewed tinted scan must not get white corners: they would pass for the paper level in layout."""
+    page = np.full((1200, 900, 3), (200, 214, 222), np.uint8)  # bluish-grey paper (BGR)
+    for y in range(100, 1100, 40):
+        cv2.line(page, (80, y), (820, y), (30, 30, 30), 6)
+    st = straighten(_rotate(page, 4.0), orientation=0)
+    assert abs(st.angle - 4.0) < 0.2
+    corner = st.image[2, 2].astype(int)
+    assert np.abs(corner - np.array([200, 214, 222])).max() <= 8, corner
