@@ -242,7 +242,14 @@ def segment(image: np.ndarray, ocr_lines: list[OcrLine]) -> Layout:
     h, w = grey.shape
     paper = float(np.percentile(grey, 90))
     lines = [TLine(o, _quad_box(o.quad)) for o in ocr_lines]
-    kept = [ln for ln in lines if ln.text.strip() and _contrast_ok(grey, ln.box, paper)]
+    # One or two characters read with very low confidence are a speck or a picture's edge, not text.
+    kept = [
+        ln
+        for ln in lines
+        if ln.text.strip()
+        and not (len(ln.text.strip()) <= 2 and ln.ocr.confidence < 0.4)
+        and _contrast_ok(grey, ln.box, paper)
+    ]
     dropped = len(lines) - len(kept)
     lines = kept
     sizes = [ln.h for ln in lines if ln.length > 4 * ln.h] or [ln.h for ln in lines] or [30.0]

@@ -96,6 +96,9 @@ def detect_lines(engine: OcrEngine, image: np.ndarray, scale: float) -> list[np.
     """Text-line quads on ``image`` (in its pixels), the detector run on the image scaled by ``scale``."""
     if scale >= 1.0:
         return engine.detect(image)
+    scaled = getattr(engine, "detect_scaled", None)
+    if scaled is not None:
+        return list(scaled(image, scale))
     h, w = image.shape[:2]
     small = cv2.resize(image, (max(32, round(w * scale)), max(32, round(h * scale))), interpolation=cv2.INTER_AREA)
     sx, sy = w / small.shape[1], h / small.shape[0]

@@ -132,3 +132,15 @@ def test_scaled_detection_reads_a_large_page_as_well_as_full_resolution(tmp_path
     r_full = score_page(gt, to_text(full))["char_recall"]
     assert r_auto >= r_full - 0.003, (r_auto, r_full)
     assert r_auto >= 0.99
+    # Boxes as tight as full resolution gives (loose boxes cost characters): line by line, heights agree.
+    full_lines = [
+        ln.bbox for ln in full.pages[0].iter_lines() if ln.bbox.x1 - ln.bbox.x0 > 3 * (ln.bbox.y1 - ln.bbox.y0)
+    ]
+    auto_lines = [ln.bbox for ln in auto.pages[0].iter_lines()]
+    ratios = []
+    for b in full_lines:
+        best = max(auto_lines, key=lambda c: b.intersection(c))
+        if b.intersection(best) > 0.5 * b.area:
+            ratios.append((best.y1 - best.y0) / (b.y1 - b.y0))
+    assert len(ratios) > 0.8 * len(full_lines)
+    assert 0.9 <= float(np.median(ratios)) <= 1.1, float(np.median(ratios))
