@@ -7,12 +7,13 @@ stage turns into blocks. Everything here is in straightened-image pixels.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
-from .ocr.base import OcrLine
+from .ocr.base import CharBox, OcrLine
 from .straighten import ink_mask
 
 __all__ = ["Box", "Layout", "TLine", "segment"]
@@ -236,11 +237,58 @@ def _contrast_ok(grey: np.ndarray, box: Box, paper: float) -> bool:
     return (hi - lo) > 70 and lo < paper - 60
 
 
+def trim_faint_ends(o: OcrLine, grey: np.ndarray, paper: float) -> None:
+    """Drop characters at a line's ends whose ink is far paler than the line's own: bleed-through from the
+    reverse page that the detector ran into the line (``home`` + a mirrored ``APPLIANCE REPAIR``)."""
+    if o.vertical or len(o.chars) < 3:
+        return
+    h, w = grey.shape
+    inks: list[float | None] = []
+    for cb in o.chars:
+        if cb.text.isspace():
+            inks.append(None)
+            continue
+        x0, y0 = int(max(0, cb.quad[:, 0].min())), int(max(0, cb.quad[:, 1].min()))
+        x1, y1 = int(min(w, cb.quad[:, 0].max())), int(min(h, cb.quad[:, 1].max()))
+        crop = grey[y0:y1, x0:x1]
+        inks.append(float(crop.min()) if crop.size else None)  # the darkest pixel: a full stop counts too
+    known = [v for v in inks if v is not None]
+    if len(known) < 3:
+        return
+    # The darkest tenth of the characters is the line's own ink, however many faint ones follow it.
+    ref = float(np.percentile(known, 10))
+    limit = ref + max(45.0, 0.45 * (paper - ref))
+    faint = [v is None or v > limit for v in inks]
+    a, b = 0, len(faint)
+    while a < b and faint[a]:
+        a += 1
+    while b > a and faint[b - 1]:
+        b -= 1
+
+    def letters(part: list[CharBox]) -> int:
+        # A recognizer places punctuation loosely (a "。" box may hold mostly paper): count letters only.
+        return sum(1 for cb in part if not cb.text.isspace() and not unicodedata.category(cb.text[0]).startswith("P"))
+
+    if letters(o.chars[:a]) < 2:
+        a = 0
+    if letters(o.chars[b:]) < 2:
+        b = len(faint)
+    if (a == 0 and b == len(faint)) or b - a < 1:
+        return
+    kept = o.chars[a:b]
+    first, last = kept[0].quad, kept[-1].quad
+    o.chars = kept
+    o.text = "".join(cb.text for cb in kept)
+    o.quad = np.array([first[0], last[1], last[2], first[3]], np.float32)
+
+
 def segment(image: np.ndarray, ocr_lines: list[OcrLine]) -> Layout:
     """Find the page's parts and give each line a kind."""
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     h, w = grey.shape
     paper = float(np.percentile(grey, 90))
+    for o in ocr_lines:
+        trim_faint_ends(o, grey, paper)
     lines = [TLine(o, _quad_box(o.quad)) for o in ocr_lines]
     # One or two characters read with very low confidence are a speck or a picture's edge, not text.
     kept = [

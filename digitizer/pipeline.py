@@ -55,7 +55,8 @@ def _probe_quads(engine: OcrEngine, image: np.ndarray, side: int = 1024) -> tupl
     h, w = image.shape[:2]
     scale = min(1.0, side / max(h, w))
     small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    return [q / scale for q in engine.detect(small)], scale
+    detect = getattr(engine, "detect_probe", engine.detect)
+    return [q / scale for q in detect(small)], scale
 
 
 def probe_lines(engine: OcrEngine, side: int = 1024) -> Any:

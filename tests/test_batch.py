@@ -141,7 +141,10 @@ def test_hung_and_out_of_memory_pages_are_recorded_and_the_batch_goes_on(tmp_pat
     src = tmp_path / "scans"
     src.mkdir()
     for i in range(2):
-        _page(f"Short page {i}").save(src / f"p{i}.png")
+        # Large enough (4000×6000) that no page converts within the 0.2 s timeout, however fast the engine.
+        big = Image.new("RGB", (4000, 6000), "white")
+        big.paste(_page(f"Short page {i}"), (200, 200))
+        big.save(src / f"p{i}.png")
     out = tmp_path / "out"
     r = _run("batch", str(src), "-o", str(out), "--speed", "fast", "--jobs", "1", "--page-timeout", "0.2")
     assert r.returncode == 10

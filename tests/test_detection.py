@@ -34,3 +34,36 @@ def test_cascade_rereads_lines_with_a_traditional_form() -> None:
     assert eng._doubtful("全年訂阅", 0.97, chars)
     chars = [(c, 0.0, 1.0, 0.97) for c in "全年订阅"]
     assert not eng._doubtful("全年订阅", 0.97, chars)
+
+
+def _ocr_line(grey: np.ndarray, text: str, inks: list[int], x0: int = 20, cw: int = 20):  # type: ignore[no-untyped-def]
+    """A line of ``text`` whose characters are drawn as blocks of the given grey levels."""
+    from digitizer.ocr.base import CharBox, OcrLine
+
+    chars = []
+    for i, (ch, ink) in enumerate(zip(text, inks, strict=True)):
+        x = x0 + i * cw
+        if not ch.isspace():
+            grey[22:38, x + 4 : x + cw - 4] = ink
+        chars.append(CharBox(ch, np.array([[x, 20], [x + cw, 20], [x + cw, 40], [x, 40]], np.float32), 0.9))
+    q = np.array([[x0, 20], [x0 + cw * len(text), 20], [x0 + cw * len(text), 40], [x0, 40]], np.float32)
+    return OcrLine(q, text, 0.9, chars)
+
+
+def test_bleed_through_run_on_a_line_end_is_trimmed() -> None:
+    from digitizer.layout import trim_faint_ends
+
+    grey = np.full((60, 600), 235, np.uint8)
+    line = _ocr_line(grey, "home AIA9", [40, 45, 50, 42, 235, 200, 205, 198, 202])
+    trim_faint_ends(line, grey, 235.0)
+    assert line.text == "home"
+    assert float(line.quad[:, 0].max()) == 20 + 4 * 20  # the box ends where "home" ends
+
+
+def test_a_line_of_even_ink_and_a_pale_full_stop_are_kept() -> None:
+    from digitizer.layout import trim_faint_ends
+
+    grey = np.full((60, 600), 235, np.uint8)
+    line = _ocr_line(grey, "at home.", [60, 70, 235, 55, 65, 60, 70, 90])
+    trim_faint_ends(line, grey, 235.0)
+    assert line.text == "at home."

@@ -34,6 +34,14 @@ SPEED_PRESETS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: speed preset → text detector: the tiny one is 2.5× faster (measured) and finds faint marks more readily.
+DET_PRESETS: dict[str, str] = {
+    "fast": "PP-OCRv6_det_tiny",
+    "balanced": "PP-OCRv6_det_small",
+    "best": "PP-OCRv6_det_small",
+}
+
+
 @dataclass
 class PPOCRSettings:
     """What matters for newspapers, all explicit (recorded in every JSON output).
@@ -42,7 +50,8 @@ class PPOCRSettings:
     """
 
     speed: str = "balanced"
-    det_model: str = "PP-OCRv6_det_small"
+    det_model: str = ""  # empty: the speed preset's (DET_PRESETS)
+    probe_model: str = "PP-OCRv6_det_tiny"  # the orientation probe only needs line shapes and sizes
     det_max_side: int = 0
     det_tile: int = 1024  # measured fastest on 2 cores (1536: +30% time, +40% memory)
     det_overlap: int = 128  # half the tallest headline we expect stays inside a kept tile centre
@@ -382,9 +391,16 @@ class PPOCREngine:
     def __init__(self, settings: PPOCRSettings | None = None) -> None:
         self.s = settings or PPOCRSettings()
         self.s.validate()
+        if not self.s.det_model:
+            self.s.det_model = DET_PRESETS[self.s.speed]
         det_path, _ = resolve_model(self.s.det_model, Path(self.s.det_model_path) if self.s.det_model_path else None)
         self.detector = Detector(det_path, self.s)
         self.model_files: dict[str, str] = {self.s.det_model: str(det_path)}
+        self.probe_detector = self.detector
+        if self.s.probe_model and self.s.probe_model != self.s.det_model:
+            probe_path, _ = resolve_model(self.s.probe_model)
+            self.probe_detector = Detector(probe_path, self.s)
+            self.model_files[self.s.probe_model] = str(probe_path)
         self.recognizers: list[Recognizer] = []
         keys = SPEED_PRESETS[self.s.speed]
         if self.s.rec_model_path:
@@ -402,6 +418,10 @@ class PPOCREngine:
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
         return self.detector(image)
+
+    def detect_probe(self, image: np.ndarray) -> list[np.ndarray]:
+        """Text lines for the orientation probe (a small image), by the faster probe detector."""
+        return self.probe_detector(image)
 
     def detect_scaled(self, image: np.ndarray, scale: float) -> list[np.ndarray]:
         """``detect`` run on the image scaled by ``scale``; quads in ``image``'s pixels."""
