@@ -3,7 +3,7 @@
 Each configuration runs in a subprocess of its own (models loaded once, outside the timing), so that its peak
 memory is its own. Writes ``bench/RESULTS.md`` (for people) and ``bench/results.json`` (for machines).
 
-    python bench/run_bench.py [--pages 10] [--study 40] [--batch-pages 6]
+    python bench/run_bench.py [--pages 30] [--study 40] [--batch-pages 6]
 """
 
 from __future__ import annotations
@@ -31,6 +31,14 @@ FORMATS = ("txt", "md", "json", "jsonl", "alto", "page", "hocr")
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory. VmHWM starts afresh at exec; ru_maxrss would carry over the
+    parent's peak from before the fork (the parent renders the corpus, which is larger than any worker)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -192,7 +200,7 @@ def _pct(xs: list[float], q: float) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--pages", type=int, default=10)
+    ap.add_argument("--pages", type=int, default=30)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--study", type=int, default=40, help="pages in the orientation/skew study (0: skip)")
     ap.add_argument("--batch-pages", type=int, default=6, help="pages for the batch --jobs 1/2 figure (0: skip)")

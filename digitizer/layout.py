@@ -342,6 +342,19 @@ def segment(image: np.ndarray, ocr_lines: list[OcrLine]) -> Layout:
     return lay
 
 
+def _in_vertical_block(ln: TLine, lines: list[TLine]) -> bool:
+    """Whether ``ln`` is a vertical line with a vertical neighbour of the same type beside it."""
+    if not ln.vertical:
+        return False
+    for o in lines:
+        if o is ln or not o.vertical or abs(o.h - ln.h) > 0.25 * ln.h:
+            continue
+        gap = max(o.box[0] - ln.box[2], ln.box[0] - o.box[2])
+        if gap < 1.5 * ln.h and _overlap(o.box[1], o.box[3], ln.box[1], ln.box[3]) > 0.5 * min(o.length, ln.length):
+            return True
+    return False
+
+
 def classify(lay: Layout) -> None:
     """Give each line its kind from size, weight, position and neighbours."""
     body = lay.body_h
@@ -363,6 +376,8 @@ def classify(lay: Layout) -> None:
             ln.kind = "footer"
     free = [ln for ln in lines if ln.kind == "text"]
     for ln in free:
+        if _in_vertical_block(ln, free):
+            continue  # a column of a vertical block is body text, however its square type compares
         size = ln.h / body
         in_band = any(_share_inside(ln.box, b) > 0.6 for b in lay.bands)
         below_frames = [

@@ -146,10 +146,19 @@ class _Cutter:
         return cuts
 
     def _columns(self, groups: list[list[Atom]]) -> list[Atom]:
-        vertical = _mostly_vertical([a for g in groups for a in g])
-        if vertical:
-            groups = groups[::-1]  # vertical Chinese reads right to left
-        parts = [self.cut(g) for g in groups]
+        # Vertical Chinese reads right to left: each run of side-by-side vertical columns is turned round
+        # (horizontal columns beside it keep their left-to-right order).
+        ordered: list[list[Atom]] = []
+        run: list[list[Atom]] = []
+        for g in groups:
+            if _mostly_vertical(g):
+                run.append(g)
+                continue
+            ordered.extend(run[::-1])
+            run = []
+            ordered.append(g)
+        ordered.extend(run[::-1])
+        parts = [self.cut(g) for g in ordered]
         # A picture heading a group of columns is read before those columns.
         lead: list[Atom] = []
         for p in parts:
