@@ -269,9 +269,9 @@ def trim_faint_ends(o: OcrLine, grey: np.ndarray, paper: float) -> None:
         # A recognizer places punctuation loosely (a "。" box may hold mostly paper): count letters only.
         return sum(1 for cb in part if not cb.text.isspace() and not unicodedata.category(cb.text[0]).startswith("P"))
 
-    if letters(o.chars[:a]) < 2:
+    if letters(o.chars[:a]) < 1:
         a = 0
-    if letters(o.chars[b:]) < 2:
+    if letters(o.chars[b:]) < 1:
         b = len(faint)
     if (a == 0 and b == len(faint)) or b - a < 1:
         return

@@ -67,3 +67,13 @@ def test_a_line_of_even_ink_and_a_pale_full_stop_are_kept() -> None:
     line = _ocr_line(grey, "at home.", [60, 70, 235, 55, 65, 60, 70, 90])
     trim_faint_ends(line, grey, 235.0)
     assert line.text == "at home."
+
+
+def test_vertical_text_is_recognized_from_tall_boxes() -> None:
+    from digitizer.ocr.ppocr import _has_vertical_text
+
+    def box(w: float, h: float) -> np.ndarray:
+        return np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+
+    assert not _has_vertical_text([box(400, 40)] * 50 + [box(40, 60)] * 5)  # lines and squarish characters
+    assert _has_vertical_text([box(400, 40)] * 50 + [box(60, 300), box(60, 420)])

@@ -390,6 +390,17 @@ def _char_quad(quad: np.ndarray, crop_w: float, x0: float, x1: float, vertical: 
     return np.array([top0, top1, bot1, bot0], np.float32)
 
 
+def _has_vertical_text(quads: list[np.ndarray]) -> bool:
+    """Two or more boxes at least 1.8 times as tall as wide: a column of text set top to bottom."""
+    tall = 0
+    for q in quads:
+        w = float(np.linalg.norm(q[0] - q[1]))
+        h = float(np.linalg.norm(q[0] - q[3]))
+        if w >= 8 and h >= 1.8 * w:
+            tall += 1
+    return tall >= 2
+
+
 class PPOCREngine:
     """The default engine: PP-OCRv6 detection and a tiny/small recognition cascade on onnxruntime."""
 
@@ -408,6 +419,10 @@ class PPOCREngine:
             probe_path, _ = resolve_model(self.s.probe_model)
             self.probe_detector = Detector(probe_path, self.s, self.s.probe_model)
             self.model_files[self.s.probe_model] = str(probe_path)
+        # The tiny detector breaks columns of vertical text into single characters; where it finds any such
+        # column, ``balanced`` detects the page again with the small one (loaded on first need).
+        self.vertical_model = "PP-OCRv6_det_small" if self.s.speed == "balanced" and not self.s.det_model_path else ""
+        self._vertical_detector: Detector | None = None
         self.recognizers: list[Recognizer] = []
         keys = SPEED_PRESETS[self.s.speed]
         if self.s.rec_model_path:
@@ -424,7 +439,7 @@ class PPOCREngine:
             self.model_files["ch_ppocr_mobile_v2.0_cls"] = str(cls_path)
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
-        return self.detector(image)
+        return self.detect_scaled(image, 1.0)
 
     def detect_probe(self, image: np.ndarray) -> list[np.ndarray]:
         """Text lines for the orientation probe (a small image), by the faster probe detector."""
@@ -432,7 +447,16 @@ class PPOCREngine:
 
     def detect_scaled(self, image: np.ndarray, scale: float) -> list[np.ndarray]:
         """``detect`` run on the image scaled by ``scale``; quads in ``image``'s pixels."""
-        return self.detector.scaled(image, scale) if scale < 1.0 else self.detector(image)
+        quads = self.detector.scaled(image, scale) if scale < 1.0 else self.detector(image)
+        if self.vertical_model and self.vertical_model != self.s.det_model and _has_vertical_text(quads):
+            if self._vertical_detector is None:
+                path, _ = resolve_model(self.vertical_model)
+                self._vertical_detector = Detector(path, self.s, self.vertical_model)
+                self.model_files[self.vertical_model] = str(path)
+            log.info("vertical text found: detecting again with %s", self.vertical_model)
+            det = self._vertical_detector
+            quads = det.scaled(image, scale) if scale < 1.0 else det(image)
+        return quads
 
     def recognize(self, image: np.ndarray, quads: list[np.ndarray]) -> list[OcrLine]:
         crops: list[np.ndarray] = []
