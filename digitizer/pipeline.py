@@ -68,9 +68,9 @@ def probe_lines(engine: OcrEngine, side: int = 1024) -> Any:
     return probe
 
 
-#: Box height (pixels) the detector is given for the page's smallest common type: PP-OCR's detector is trained
-#: on pages scaled to about 960-1600 pixels, where body type is 15-30 pixels high; larger type costs time
-#: (pixels) and finds nothing more.
+#: Box height (pixels) the detector is given for the page's smallest common type. Larger type only costs time
+#: (pixels). Measured on 24 tuning pages: at 22 px char_recall was 0.9984 against 0.9989 at full resolution,
+#: with detection 4× faster; at 18 px an English page lost a paragraph.
 DET_TEXT_PX = 22.0
 
 
