@@ -423,6 +423,9 @@ class PPOCREngine:
         # column, ``balanced`` detects the page again with the small one (loaded on first need).
         self.vertical_model = "PP-OCRv6_det_small" if self.s.speed == "balanced" and not self.s.det_model_path else ""
         self._vertical_detector: Detector | None = None
+        if self.vertical_model and self.vertical_model != self.s.det_model:
+            # Listed from the start, so that every document's provenance names the model that may read it.
+            self.model_files[self.vertical_model] = str(resolve_model(self.vertical_model)[0])
         self.recognizers: list[Recognizer] = []
         keys = SPEED_PRESETS[self.s.speed]
         if self.s.rec_model_path:
@@ -450,9 +453,8 @@ class PPOCREngine:
         quads = self.detector.scaled(image, scale) if scale < 1.0 else self.detector(image)
         if self.vertical_model and self.vertical_model != self.s.det_model and _has_vertical_text(quads):
             if self._vertical_detector is None:
-                path, _ = resolve_model(self.vertical_model)
+                path = Path(self.model_files[self.vertical_model])
                 self._vertical_detector = Detector(path, self.s, self.vertical_model)
-                self.model_files[self.vertical_model] = str(path)
             log.info("vertical text found: detecting again with %s", self.vertical_model)
             det = self._vertical_detector
             quads = det.scaled(image, scale) if scale < 1.0 else det(image)
