@@ -137,7 +137,7 @@ def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             type=float,
             default=0.0,
             show_default=True,
-            help="Scale for text detection (0: per page, keeping the smallest common type 26 px high; "
+            help="Scale for text detection (0: per page, keeping the smallest common type 22 px high; "
             "1: full resolution). Recorded in the JSON as det_scale.",
         ),
         click.option("--use-cls", is_flag=True, help="Run the 0/180° text-line classifier."),

@@ -323,9 +323,6 @@ def segment(image: np.ndarray, ocr_lines: list[OcrLine]) -> Layout:
 
     # Lines inside a picture are marks in the picture, not text of the page.
     # A frame that is mostly picture is the picture's own border, not a boxed ad: keep the picture.
-    def _area(b: Box) -> float:
-        return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
-
     frames = [f for f in frames if not any(_inside(p, f) and _area(p) >= 0.7 * _area(f) for p in photos)]
     photos = [p for p in photos if not any(_inside(p, f) for f in frames)]
     lines = [ln for ln in lines if not any(_share_inside(ln.box, p) > 0.6 for p in photos)]

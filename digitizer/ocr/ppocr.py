@@ -198,18 +198,20 @@ class Detector:
         return [q / scale for q in self.boxes(prob)]
 
     def scaled(self, image: np.ndarray, scale: float) -> list[np.ndarray]:
-        """Lines found on ``image`` scaled by ``scale``, as quads in ``image``'s pixels.
+        """Lines found on ``image`` scaled by ``scale`` (1: as it is), as quads in ``image``'s pixels.
 
         A smaller image's probability map outlines each line more loosely (measured: boxes 9-11% too tall at
         scale 0.33-0.37 with the usual unclip ratio, and loose boxes cost the recognizer characters), so the
         unclip ratio shrinks with the scale, by ``UNCLIP_SHRINK`` per unit of scale lost.
         """
+        if scale >= 1.0:
+            return self(image)
         h, w = image.shape[:2]
         small = cv2.resize(image, (max(32, round(w * scale)), max(32, round(h * scale))), interpolation=cv2.INTER_AREA)
-        prob, _ = self.probability_map(small)
+        prob, own = self.probability_map(small)  # ``own``: a further scale from det_max_side, if set
         unclip = max(1.0, self.s.unclip_ratio - self.unclip_shrink * (1.0 - scale))
-        sx, sy = w / small.shape[1], h / small.shape[0]
-        return [q * np.array([sx, sy], np.float32) for q in self.boxes(prob, unclip, snap_deg=1.0)]
+        back = np.array([w / small.shape[1], h / small.shape[0]], np.float32) / own
+        return [q * back for q in self.boxes(prob, unclip, snap_deg=1.0)]
 
     def boxes(self, prob: np.ndarray, unclip: float | None = None, snap_deg: float = 0.0) -> list[np.ndarray]:
         """Quadrilaterals of text lines from a probability map (DB post-processing).
@@ -450,14 +452,13 @@ class PPOCREngine:
 
     def detect_scaled(self, image: np.ndarray, scale: float) -> list[np.ndarray]:
         """``detect`` run on the image scaled by ``scale``; quads in ``image``'s pixels."""
-        quads = self.detector.scaled(image, scale) if scale < 1.0 else self.detector(image)
+        quads = self.detector.scaled(image, scale)
         if self.vertical_model and self.vertical_model != self.s.det_model and _has_vertical_text(quads):
             if self._vertical_detector is None:
                 path = Path(self.model_files[self.vertical_model])
                 self._vertical_detector = Detector(path, self.s, self.vertical_model)
             log.info("vertical text found: detecting again with %s", self.vertical_model)
-            det = self._vertical_detector
-            quads = det.scaled(image, scale) if scale < 1.0 else det(image)
+            quads = self._vertical_detector.scaled(image, scale)
         return quads
 
     def recognize(self, image: np.ndarray, quads: list[np.ndarray]) -> list[OcrLine]:
