@@ -65,7 +65,7 @@ class PPOCRSettings:
     det_thresh: float = 0.3
     box_thresh: float = 0.5
     unclip_ratio: float = 1.6
-    rec_batch: int = 16
+    rec_batch: int = 6  # lines per recognizer run: small batches stay in cache (16: 10-25% slower on 2 cores)
     rec_height: int = 48
     cascade_threshold: float = 0.93
     use_cls: bool = False
@@ -170,11 +170,15 @@ class Detector:
         prob = np.zeros((h, w), dtype=np.float32)
         tile, ov = self.s.det_tile, self.s.det_overlap
         step = tile - 2 * ov
-        ys = list(range(0, max(1, h - 2 * ov), step)) if h > tile else [0]
-        xs = list(range(0, max(1, w - 2 * ov), step)) if w > tile else [0]
+        # A side up to half a tile longer is run whole: two overlapping tiles would cost more (measured 0.14 s
+        # whole against 0.20 s tiled for the tiny detector on a 1000×1433 page, 4% more memory).
+        whole = tile + tile // 2
+        ys = list(range(0, max(1, h - 2 * ov), step)) if h > whole else [0]
+        xs = list(range(0, max(1, w - 2 * ov), step)) if w > whole else [0]
+        th, tw = (tile if h > whole else h), (tile if w > whole else w)
         for y0 in ys:
             for x0 in xs:
-                y1, x1 = min(h, y0 + tile), min(w, x0 + tile)
+                y1, x1 = min(h, y0 + th), min(w, x0 + tw)
                 p = self._run(image[y0:y1, x0:x1])
                 # Keep each tile's centre (drop ``ov`` pixels at inner edges), so seams never cut lines:
                 # a line near one tile's edge lies well inside its neighbour's kept part.
@@ -310,7 +314,9 @@ class Recognizer:
         while i < len(order):
             batch = list(order[i : i + self.s.rec_batch])
             i += len(batch)
-            max_ratio = max(max(ratios[j] for j in batch), 320 / 48)
+            # Padded only to the batch's widest line: PaddleOCR's 320-pixel minimum cost 12% of the recognition
+            # time on 24 tuning pages and changed no score.
+            max_ratio = max(ratios[j] for j in batch)
             bw = int(math.ceil(hh * max_ratio))
             x = np.zeros((len(batch), 3, hh, bw), dtype=np.float32)
             widths = []
