@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from .ocr.base import CharBox, OcrLine
+from .resample import shrink
 from .straighten import ink_mask
 
 __all__ = ["Box", "Layout", "TLine", "segment"]
@@ -179,10 +180,10 @@ def find_photos(
     """Pictures: large areas of tone or colour that hold no text lines."""
     h, w = grey.shape
     s = 4
-    small = cv2.resize(grey, (w // s, h // s), interpolation=cv2.INTER_AREA)
+    small = shrink(grey, (w // s, h // s))
     # Paper level from the page's bright side: a local background would sink into a large picture.
     paper = float(np.percentile(small, 90))
-    hsv = cv2.cvtColor(cv2.resize(image, (w // s, h // s), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2HSV)
+    hsv = cv2.cvtColor(shrink(image, (w // s, h // s)), cv2.COLOR_BGR2HSV)
     tone = ((paper - small.astype(np.float32)) > 50) | (hsv[:, :, 1] > 60)
     m = tone.astype(np.uint8) * 255
     pad = max(1, int(body_h * 0.4 / s))
@@ -288,7 +289,7 @@ def _shrink(m: np.ndarray, s: int, binary: bool = False) -> np.ndarray:
     """``m`` at 1/``s`` of its size, each pixel the mean of its s×s block; ``binary``: 255 where any is set."""
     if s == 1:
         return m
-    small = np.asarray(cv2.resize(m, (m.shape[1] // s, m.shape[0] // s), interpolation=cv2.INTER_AREA))
+    small = shrink(m, (m.shape[1] // s, m.shape[0] // s))
     return (small > 0).astype(np.uint8) * 255 if binary else small
 
 
@@ -403,10 +404,17 @@ def classify(lay: Layout) -> None:
         elif foot_y is not None and ln.box[1] >= foot_y - 2 and ln.h < 2 * body:
             ln.kind = "footer"
     free = [ln for ln in lines if ln.kind == "text"]
+    pitches = [pt for ln in lines if abs(ln.h - body) < 0.2 * body and (pt := _pitch(ln)) is not None]
+    body_pitch = float(np.median(pitches)) if len(pitches) >= 5 else None
     for ln in free:
         if _in_vertical_block(ln, free):
             continue  # a column of a vertical block is body text, however its square type compares
         size = ln.h / body
+        pitch = _pitch(ln) if body_pitch and 1.2 <= size < 1.5 else None
+        if pitch is not None and body_pitch and pitch < 1.1 * body_pitch:
+            # A short line's box may come out a few pixels taller than its neighbours' (detection on a
+            # scaled page rounds to its pixels); Chinese set at body size keeps the body's character pitch.
+            size = pitch / body_pitch
         in_band = any(_share_inside(ln.box, b) > 0.6 for b in lay.bands)
         below_frames = [
             f
@@ -486,6 +494,17 @@ def classify(lay: Layout) -> None:
         for ln in caption:
             ln.kind = "caption"
             ln.photo = pi
+
+
+def _pitch(ln: TLine) -> float | None:
+    """Character pitch of a horizontal line of Chinese (type size, as every character is one em wide)."""
+    if ln.vertical:
+        return None
+    chars = [cb for cb in ln.ocr.chars if not cb.text.isspace()]
+    if len(chars) < 3 or sum(1 for cb in chars if "\u4e00" <= cb.text <= "\u9fff") < 0.7 * len(chars):
+        return None
+    centres = sorted(float(cb.quad[:, 0].mean()) for cb in chars)
+    return (centres[-1] - centres[0]) / (len(centres) - 1)
 
 
 def _is_byline(text: str) -> bool:

@@ -71,6 +71,15 @@ def _split(atoms: list[Atom], cuts: list[float], axis: int) -> list[list[Atom]]:
     return [g for g in groups if g]
 
 
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _straddles(group: list[Atom], y: float) -> bool:
+    """Whether ``group`` has atoms both above and below the height ``y``."""
+    return any(a.box[3] <= y for a in group) and any(a.box[1] >= y for a in group)
+
+
 def _rule_cuts(atoms: list[Atom], rules: list[Box], axis: int, ext: Box, tol: float = 2.0) -> list[float]:
     """Rules that cross the region (80% of its extent) and no atom straddles: hard cuts."""
     cuts = []
@@ -101,21 +110,25 @@ class _Cutter:
         if len(atoms) <= 1 or self._one_line(atoms):
             return self._leaf(atoms)
         ext = _union([a.box for a in atoms])
-        hcuts = sorted(
-            set(_gaps([(a.box[1], a.box[3]) for a in atoms], ext[1], ext[3], 0.9 * self.body))
-            | set(_rule_cuts(atoms, self.lay.hrules, 1, ext, max(2.0, 0.3 * self.body)))
-            | set(self._title_cuts(atoms, ext))
-        )
-        # Detected boxes carry padding (the detector's unclip): a title centred in its column may reach a
-        # little over the gutter. Measure gaps between the boxes' cores.
-        pad = SHRINK * self.body
-        spans = [(a.box[0] + pad, a.box[2] - pad) if a.kind == "line" else (a.box[0], a.box[2]) for a in atoms]
-        gaps = [x for x in _gaps(spans, ext[0], ext[2], VGAP * self.body) if self._column_gap(atoms, x)]
-        vcuts = sorted(set(gaps) | set(_rule_cuts(atoms, self.lay.vrules, 0, ext, max(2.0, 0.3 * self.body))))
+        vcuts = self._vcuts(atoms, ext)
         all_frames = all(a.kind == "frame" for a in atoms)
         # A cut must split the atoms (centres on both sides), or the recursion would never end.
         vgroups = _split(atoms, vcuts, 0) if vcuts else []
+        white = _gaps([(a.box[1], a.box[3]) for a in atoms], ext[1], ext[3], 0.9 * self.body)
+        if len(vgroups) > 1:
+            # White across the region where only one column goes on past it is that column's own paragraph
+            # or heading space (the others happen to have ended above it): the column is read on, not cut.
+            white = [y for y in white if sum(1 for g in vgroups if _straddles(g, y)) != 1]
+        hcuts = sorted(
+            set(white)
+            | set(_rule_cuts(atoms, self.lay.hrules, 1, ext, max(2.0, 0.3 * self.body)))
+            | set(self._title_cuts(atoms, ext))
+        )
         hgroups = _split(atoms, hcuts, 1) if hcuts else []
+        if len(hgroups) > 1 and not all_frames:
+            joined = self._join_column_tails(hgroups)
+            if len(joined) > 1:
+                hgroups = joined
         if len(vgroups) > 1 and (all_frames or len(hgroups) < 2):
             return self._columns(vgroups)
         if len(hgroups) > 1:
@@ -124,6 +137,42 @@ class _Cutter:
                 out.extend(self.cut(g))
             return out
         return self._leaf(atoms)
+
+    def _vcuts(self, atoms: list[Atom], ext: Box) -> list[float]:
+        """Column gutters (white, or rules) across the region of ``atoms``."""
+        # Detected boxes carry padding (the detector's unclip): a title centred in its column may reach a
+        # little over the gutter. Measure gaps between the boxes' cores.
+        pad = SHRINK * self.body
+        spans = [(a.box[0] + pad, a.box[2] - pad) if a.kind == "line" else (a.box[0], a.box[2]) for a in atoms]
+        gaps = [x for x in _gaps(spans, ext[0], ext[2], VGAP * self.body) if self._column_gap(atoms, x)]
+        return sorted(set(gaps) | set(_rule_cuts(atoms, self.lay.vrules, 0, ext, max(2.0, 0.3 * self.body))))
+
+    def _join_column_tails(self, groups: list[list[Atom]]) -> list[list[Atom]]:
+        """Put a band of text back onto the band above when it lies under one column of it, not the last.
+
+        The columns of an article end at different heights; white under the shorter ones makes a band
+        across the region that holds only the longer column's last lines (after a heading, say). Cut there,
+        those lines would be read after every column of the band above. A band that opens with a title
+        or picture, or under a rule, is a new item and stays apart.
+        """
+        out = [groups[0]]
+        for g in groups[1:]:
+            up = out[-1]
+            top = min(g, key=lambda a: a.box[1])
+            ext = _union([a.box for a in up])
+            cuts = self._vcuts(up, ext) if len(up) > 1 else []
+            cols = {sum(1 for x in cuts if (a.box[0] + a.box[2]) / 2 > x) for a in g}
+            text = all(a.kind == "line" and a.lines[0].kind in ("text", "heading", "byline") for a in g)
+            inside = all(ext[0] <= a.box[0] and a.box[2] <= ext[2] for a in g)
+            ruled = any(
+                ext[3] - 2 <= (r[1] + r[3]) / 2 <= top.box[1] + 2 and _overlap(r[0], r[2], top.box[0], top.box[2]) > 0
+                for r in self.lay.hrules
+            )
+            if cuts and len(cols) == 1 and min(cols) < len(cuts) and text and inside and not ruled:
+                out[-1] = up + g
+            else:
+                out.append(g)
+        return out
 
     def _title_cuts(self, atoms: list[Atom], ext: Box) -> list[float]:
         """A headline, section title or picture is read before what lies under it: cut just above and below it."""

@@ -22,6 +22,7 @@ from .model import Article, BBox, Block, Char, Document, Line, Page, Word
 from .ocr import OcrEngine, get_engine
 from .ocr.base import OcrLine
 from .order import WorkBlock, assemble
+from .resample import shrink
 from .straighten import ink_mask, map_points, straighten
 
 __all__ = ["build_engine", "convert", "convert_page"]
@@ -54,7 +55,7 @@ def build_engine(opts: Options) -> OcrEngine:
 def _probe_quads(engine: OcrEngine, image: np.ndarray, side: int = 1024) -> tuple[list[np.ndarray], float]:
     h, w = image.shape[:2]
     scale = min(1.0, side / max(h, w))
-    small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    small = shrink(image, (round(w * scale), round(h * scale)))
     detect = getattr(engine, "detect_probe", engine.detect)
     return [q / scale for q in detect(small)], scale
 
@@ -101,7 +102,7 @@ def detect_lines(engine: OcrEngine, image: np.ndarray, scale: float) -> list[np.
     if scaled is not None:
         return list(scaled(image, scale))
     h, w = image.shape[:2]
-    small = cv2.resize(image, (max(32, round(w * scale)), max(32, round(h * scale))), interpolation=cv2.INTER_AREA)
+    small = shrink(image, (max(32, round(w * scale)), max(32, round(h * scale))))
     sx, sy = w / small.shape[1], h / small.shape[0]
     return [q * np.array([sx, sy], np.float32) for q in engine.detect(small)]
 

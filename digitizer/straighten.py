@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from .resample import shrink
+
 __all__ = ["Straightened", "estimate_skew", "ink_mask", "map_points", "straighten"]
 
 Matrix = np.ndarray  # 3×3 float64
@@ -89,7 +91,7 @@ def _profile_score(xs: np.ndarray, ys: np.ndarray, angle_deg: float, strips: int
 def _ink_points(grey: np.ndarray, max_side: int, max_points: int = 400_000) -> tuple[np.ndarray, np.ndarray, float]:
     h, w = grey.shape[:2]
     scale = min(1.0, max_side / max(h, w))
-    small = cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else grey
+    small = shrink(grey, (round(w * scale), round(h * scale))) if scale < 1 else grey
     mask = ink_mask(small)
     # Large solid areas (photos, inverted bars) have no rows to line up; thin them out of the statistics.
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -183,7 +185,7 @@ def _bed_crop(grey: np.ndarray) -> tuple[int, int, int, int] | None:
     """The paper's box where a dark scanner bed or a neighbouring page shows at the edges."""
     h, w = grey.shape
     scale = 800 / max(h, w)
-    small = cv2.resize(grey, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    small = shrink(grey, (max(1, round(w * scale)), max(1, round(h * scale))))
     _, paper = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     if paper.mean() > 255 * 0.97:
         return None

@@ -19,6 +19,7 @@ import numpy as np
 import pyclipper
 
 from ..errors import BadOptionError, MissingDependencyError
+from ..resample import shrink
 from .base import CharBox, OcrLine
 from .models import MODELS, file_sha256, resolve_model
 
@@ -163,9 +164,7 @@ class Detector:
         scale = 1.0
         if self.s.det_max_side and max(h, w) > self.s.det_max_side:
             scale = self.s.det_max_side / max(h, w)
-            image = cv2.resize(
-                image, (max(32, round(w * scale)), max(32, round(h * scale))), interpolation=cv2.INTER_AREA
-            )
+            image = shrink(image, (max(32, round(w * scale)), max(32, round(h * scale))))
             h, w = image.shape[:2]
         prob = np.zeros((h, w), dtype=np.float32)
         tile, ov = self.s.det_tile, self.s.det_overlap
@@ -211,7 +210,7 @@ class Detector:
         if scale >= 1.0:
             return self(image)
         h, w = image.shape[:2]
-        small = cv2.resize(image, (max(32, round(w * scale)), max(32, round(h * scale))), interpolation=cv2.INTER_AREA)
+        small = shrink(image, (max(32, round(w * scale)), max(32, round(h * scale))))
         prob, own = self.probability_map(small)  # ``own``: a further scale from det_max_side, if set
         unclip = max(1.0, self.s.unclip_ratio - self.unclip_shrink * (1.0 - scale))
         back = np.array([w / small.shape[1], h / small.shape[0]], np.float32) / own
@@ -269,15 +268,33 @@ class Detector:
         return cv2.boxPoints(rect).astype(np.float32)
 
 
+def _upright_crop(image: np.ndarray, q: np.ndarray) -> np.ndarray | None:
+    """The box's pixels as they are when ``q`` is an upright rectangle (the lines of a straightened page, as
+    detection sets them level): a slice costs nothing, where a perspective warp resamples every pixel."""
+    if abs(q[0, 1] - q[1, 1]) > 0.5 or abs(q[3, 1] - q[2, 1]) > 0.5 or abs(q[0, 0] - q[3, 0]) > 0.5:
+        return None
+    if abs(q[1, 0] - q[2, 0]) > 0.5 or q[1, 0] <= q[0, 0] or q[3, 1] <= q[0, 1]:
+        return None
+    ih, iw = image.shape[:2]
+    x0, y0 = max(0, round(float(q[0, 0]))), max(0, round(float(q[0, 1])))
+    x1, y1 = min(iw, round(float(q[2, 0]))), min(ih, round(float(q[2, 1])))
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    return image[y0:y1, x0:x1]
+
+
 def crop_line(image: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, bool]:
     """Cut a line out of the page, straightened; vertical lines turned so they read left to right."""
     q = quad.astype(np.float32)
-    w = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[3] - q[2])))
-    h = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
-    w, h = max(w, 2), max(h, 2)
-    dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
-    m = cv2.getPerspectiveTransform(q, dst)
-    crop = cv2.warpPerspective(image, m, (w, h), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    crop = _upright_crop(image, q)
+    if crop is None:
+        w = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[3] - q[2])))
+        h = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
+        w, h = max(w, 2), max(h, 2)
+        dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+        m = cv2.getPerspectiveTransform(q, dst)
+        crop = cv2.warpPerspective(image, m, (w, h), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    h, w = crop.shape[:2]
     if h >= 1.5 * w and h >= 2 * 8:
         # A column of Chinese set top to bottom: turning it 90° anticlockwise puts its first character left.
         return np.ascontiguousarray(np.rot90(crop)), True
