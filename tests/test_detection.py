@@ -77,3 +77,64 @@ def test_vertical_text_is_recognized_from_tall_boxes() -> None:
 
     assert not _has_vertical_text([box(400, 40)] * 50 + [box(40, 60)] * 5)  # lines and squarish characters
     assert _has_vertical_text([box(400, 40)] * 50 + [box(60, 300), box(60, 420)])
+
+
+def test_tiled_detection_finds_the_lines_a_whole_page_run_finds() -> None:
+    """Lines that cross tile seams come out whole: tiles keep their centres only, and overlap by a margin."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
+
+    font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    try:
+        font = ImageFont.truetype(font_path, 30)
+    except OSError:
+        font = ImageFont.load_default(size=30)
+    im = Image.new("RGB", (1100, 900), "white")
+    d = ImageDraw.Draw(im)
+    for i in range(11):  # every 75 pixels: many lines straddle the seams of 256-pixel tiles
+        text = f"Line {i} of the seam test, read across tiles"
+        d.text((40 + (i % 3) * 20, 30 + i * 75), text, font=font, fill="black")
+    page = np.ascontiguousarray(np.asarray(im)[:, :, ::-1])
+    tiled = PPOCREngine(PPOCRSettings(speed="fast", det_tile=256, det_overlap=64)).detect(page)
+    whole = PPOCREngine(PPOCRSettings(speed="fast", det_tile=2048)).detect(page)
+    assert len(whole) == 11
+
+    def box(q: np.ndarray) -> tuple[float, float, float, float]:
+        return float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())
+
+    # Small tiles see less context and outline lines a little more loosely, but never cut one: each line
+    # of the whole-page run has one tiled box across its full length, on the same row.
+    assert len(tiled) == len(whole)
+    for q in whole:
+        a = box(q)
+        same_row = [box(t) for t in tiled if abs((box(t)[1] + box(t)[3]) / 2 - (a[1] + a[3]) / 2) < 0.3 * (a[3] - a[1])]
+        assert len(same_row) == 1
+        b = same_row[0]
+        assert min(a[2], b[2]) - max(a[0], b[0]) >= 0.97 * (a[2] - a[0])
+
+
+def test_shrink_matches_area_resampling() -> None:
+    import cv2
+
+    from digitizer.resample import shrink
+
+    # A page-like image: paper, and dark strokes of text size.
+    img = np.full((1303, 977, 3), 235, np.uint8)
+    for y in range(40, 1260, 45):
+        for x in range(30, 940, 26):
+            cv2.putText(img, "ab", (x, y), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (20, 20, 20), 2)
+    for size in ((300, 400), (488, 651), (977 // 3, 1303 // 3)):
+        got = shrink(img, size)
+        want = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+        assert got.shape == want.shape
+        # Both average areas of the page, on grids a fraction of a pixel apart: the same picture once blurred
+        # by a pixel, the same level, and no shift (the dark mass sits in the same place).
+        a, b = (cv2.GaussianBlur(x.astype(np.float32), (0, 0), 1.5) for x in (got, want))
+        assert float(np.abs(a - b).mean()) < 4.0
+        assert abs(float(got.mean()) - float(want.mean())) < 1.0
+        for axis in (0, 1):
+            ink_g = (255.0 - got.mean(axis=2)).sum(axis=1 - axis)
+            ink_w = (255.0 - want.mean(axis=2)).sum(axis=1 - axis)
+            pos = np.arange(len(ink_g))
+            assert abs(float((pos * ink_g).sum() / ink_g.sum()) - float((pos * ink_w).sum() / ink_w.sum())) < 0.5

@@ -82,3 +82,42 @@ def test_pieces_of_a_justified_line_are_joined_again() -> None:
     lay = Layout(1000, 800, lines, 40.0)
     blocks = assemble(lay)
     assert [b.text for b in blocks] == ["A retired teacher told reporters that she walks through the park"]
+
+
+def test_a_column_that_runs_on_below_its_neighbours_is_read_on() -> None:
+    # A picture across both columns; the right column ends (byline) above where the left one goes on after a
+    # heading. The white under the byline spans the page, but the left column's last line continues its text
+    # into the right column, so it is read before the right column, not after it.
+    photo = (100.0, 100.0, 1360.0, 400.0)
+    left = _column(100, 700, 450, [("甲一", True, False), ("甲二", False, False), ("甲三", False, True)])
+    heading = _line(100, 645, 400, 690, "小标题", "heading")
+    tail = _line(180, 735, 700, 775, "乙一")
+    right = _column(760, 1360, 450, [("乙二", False, False), ("乙三", False, True)])
+    byline = _line(760, 580, 1100, 620, "本报记者 王晨", "byline")
+    lay = Layout(1500, 1000, [*left, heading, tail, *right, byline], 40.0, photos=[photo])
+    blocks = assemble(lay)
+    texts = [b.text for b in blocks if b.kind != "photo"]
+    assert texts == ["甲一甲二甲三", "小标题", "乙一乙二乙三", "本报记者 王晨"]
+
+
+def _cjk_line(x0: float, y0: float, n: int, pitch: float, h: float) -> TLine:
+    from digitizer.ocr.base import CharBox
+
+    chars = []
+    for i in range(n):
+        x = x0 + i * pitch
+        chars.append(CharBox("中", np.array([[x, y0], [x + pitch, y0], [x + pitch, y0 + h], [x, y0 + h]], np.float32)))
+    q = np.array([[x0, y0], [x0 + n * pitch, y0], [x0 + n * pitch, y0 + h], [x0, y0 + h]], np.float32)
+    return TLine(OcrLine(q, "中" * n, 0.99, chars), (x0, y0, x0 + n * pitch, y0 + h))
+
+
+def test_a_short_line_a_little_tall_at_body_pitch_is_text_and_larger_type_a_heading() -> None:
+    from digitizer.layout import classify
+
+    body = [_cjk_line(100, 100 + 70 * i, 16, 40, 46) for i in range(10)]
+    tall_box = _cjk_line(100, 820, 5, 40, 58)  # box 1.26× the body's, characters at the body's pitch
+    larger = _cjk_line(100, 920, 5, 50, 58)  # type a quarter larger: a heading
+    lay = Layout(1500, 1200, [*body, tall_box, larger], 46.0)
+    classify(lay)
+    assert tall_box.kind == "text"
+    assert larger.kind == "heading"
