@@ -251,12 +251,8 @@ def trim_faint_ends(o: OcrLine, grey: np.ndarray, paper: float) -> None:
         if cb.text.isspace():
             inks.append(None)
             continue
-        # The middle half of the character's span: the recognizer's boxes are estimates, and a box's edge
-        # often reaches into the dark neighbour beside a pale mark.
-        qx0, qx1 = float(cb.quad[:, 0].min()), float(cb.quad[:, 0].max())
-        qw = (qx1 - qx0) / 4
-        x0, y0 = int(max(0, qx0 + qw)), int(max(0, cb.quad[:, 1].min()))
-        x1, y1 = int(min(w, max(qx1 - qw, qx0 + qw + 1))), int(min(h, cb.quad[:, 1].max()))
+        x0, y0 = int(max(0, cb.quad[:, 0].min())), int(max(0, cb.quad[:, 1].min()))
+        x1, y1 = int(min(w, cb.quad[:, 0].max())), int(min(h, cb.quad[:, 1].max()))
         crop = grey[y0:y1, x0:x1]
         inks.append(float(crop.min()) if crop.size else None)  # the darkest pixel: a full stop counts too
     known = [v for v in inks if v is not None]
