@@ -71,10 +71,6 @@ def _split(atoms: list[Atom], cuts: list[float], axis: int) -> list[list[Atom]]:
     return [g for g in groups if g]
 
 
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
-
-
 def _straddles(group: list[Atom], y: float) -> bool:
     """Whether ``group`` has atoms both above and below the height ``y``."""
     return any(a.box[3] <= y for a in group) and any(a.box[1] >= y for a in group)
@@ -158,20 +154,20 @@ class _Cutter:
         out = [groups[0]]
         for g in groups[1:]:
             up = out[-1]
-            top = min(g, key=lambda a: a.box[1])
-            ext = _union([a.box for a in up])
-            cuts = self._vcuts(up, ext) if len(up) > 1 else []
-            cols = {sum(1 for x in cuts if (a.box[0] + a.box[2]) / 2 > x) for a in g}
-            text = all(a.kind == "line" and a.lines[0].kind in ("text", "heading", "byline") for a in g)
-            inside = all(ext[0] <= a.box[0] and a.box[2] <= ext[2] for a in g)
-            ruled = any(
-                ext[3] - 2 <= (r[1] + r[3]) / 2 <= top.box[1] + 2 and _overlap(r[0], r[2], top.box[0], top.box[2]) > 0
-                for r in self.lay.hrules
-            )
-            if cuts and len(cols) == 1 and min(cols) < len(cuts) and text and inside and not ruled:
-                out[-1] = up + g
-            else:
-                out.append(g)
+            if len(up) > 1 and all(a.kind == "line" and a.lines[0].kind in ("text", "heading", "byline") for a in g):
+                top = min(g, key=lambda a: a.box[1])
+                ext = _union([a.box for a in up])
+                cuts = self._vcuts(up, ext)
+                cols = {sum(1 for x in cuts if (a.box[0] + a.box[2]) / 2 > x) for a in g}
+                inside = all(ext[0] <= a.box[0] and a.box[2] <= ext[2] for a in g)
+                ruled = any(
+                    ext[3] - 2 <= (r[1] + r[3]) / 2 <= top.box[1] + 2 and r[0] < top.box[2] and top.box[0] < r[2]
+                    for r in self.lay.hrules
+                )
+                if cuts and len(cols) == 1 and min(cols) < len(cuts) and inside and not ruled:
+                    out[-1] = up + g
+                    continue
+            out.append(g)
         return out
 
     def _title_cuts(self, atoms: list[Atom], ext: Box) -> list[float]:

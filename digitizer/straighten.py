@@ -111,7 +111,7 @@ def estimate_skew(grey: np.ndarray, max_angle: float = 15.0) -> tuple[float, flo
 
     Returns (angle, sharpness ratio of rows vs. columns at that angle; < 1 means the text runs vertically).
     """
-    xs, ys, scale = _ink_points(grey, 1600)
+    xs, ys, _ = _ink_points(grey, 1600)
     if len(xs) < 200:
         return 0.0, 1.0
     coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
@@ -134,7 +134,6 @@ def estimate_skew(grey: np.ndarray, max_angle: float = 15.0) -> tuple[float, flo
             angle += 0.05 * 0.5 * (fs[i - 1] - fs[i + 1]) / den
     rows = _profile_score(xs, ys, angle)
     cols = _profile_score(ys, -xs, angle)  # the same measure across columns
-    del scale
     return angle, rows / max(cols, 1.0)
 
 
