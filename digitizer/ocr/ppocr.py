@@ -100,6 +100,7 @@ def _session(path: Path, threads: int) -> Any:
     # Input shapes change with every tile and batch: an arena keeps the largest ever allocation alive.
     so.enable_cpu_mem_arena = False
     so.log_severity_level = 3
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), sess_options=so, providers=["CPUExecutionProvider"])
 
 
