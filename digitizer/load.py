@@ -148,11 +148,13 @@ def _load_raster(p: Path, max_pixels: int, pages: set[int] | None) -> Iterator[P
                     try:
                         im.seek(i)
                         _check_pixels(im.width, im.height, max_pixels, src)
-                        im.load()
                         # Only a scan with an EXIF turn is copied turned (exif_transpose copies every image).
                         turned = n == 1 and im.getexif().get(0x0112, 1) not in (0, 1)
-                        frame = ImageOps.exif_transpose(im) if turned else im
-                        arr = to_bgr(frame)
+                        fast = n == 1 and not turned and im.format == "JPEG" and im.mode in ("RGB", "L")
+                        arr = _decode_jpeg(p, im.width, im.height) if fast else None
+                        if arr is None:
+                            im.load()
+                            arr = to_bgr(ImageOps.exif_transpose(im) if turned else im)
                     except ImageTooLargeError:
                         raise
                     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
@@ -160,6 +162,19 @@ def _load_raster(p: Path, max_pixels: int, pages: set[int] | None) -> Iterator[P
                     yield PageImage(arr, src, i, _dpi(im), n)
     finally:
         Image.MAX_IMAGE_PIXELS = saved
+
+
+def _decode_jpeg(p: Path, width: int, height: int) -> np.ndarray | None:
+    """A whole JPEG decoded straight to BGR by OpenCV: the same pixels as Pillow's (both are libjpeg-turbo),
+    in half the time, as no RGB copy is converted afterwards. None where Pillow should decide: a file that does
+    not end in the end-of-image marker (truncated, which OpenCV would decode half-grey without complaint)."""
+    data = p.read_bytes()
+    if not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
+        return None
+    arr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    if arr is None or arr.shape[:2] != (height, width):
+        return None
+    return arr
 
 
 def _load_pdf(p: Path, max_pixels: int, dpi: int, pages: set[int] | None) -> Iterator[PageImage]:
