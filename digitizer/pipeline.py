@@ -129,28 +129,31 @@ def _clip(b: BBox, w: int, h: int) -> BBox:
 def _line_to_model(o: OcrLine, inv: np.ndarray, w: int, h: int, spaced: bool) -> Line:
     poly = map_points(inv, o.quad)
     words: list[Word] = []
-    run: list[tuple[str, np.ndarray, float]] = []
+    # Every character's quad mapped back to the scan in one step, then boxed and clipped to the page.
+    mapped = map_points(inv, np.array([cb.quad for cb in o.chars], np.float64).reshape(-1, 2)).reshape(-1, 4, 2)
+    lows = np.clip(mapped.min(axis=1), 0, [w, h]).tolist()
+    highs = np.clip(mapped.max(axis=1), 0, [w, h]).tolist()
+    run: list[tuple[str, int, float]] = []
 
     def flush() -> None:
         if not run:
             return
-        pts = np.vstack([q for _, q, _ in run])
-        chars = [] if spaced else [Char(t, _clip(_box(q), w, h), c) for t, q, c in run]
-        words.append(
-            Word(
-                "".join(t for t, _, _ in run),
-                _clip(_box(pts), w, h),
-                float(np.mean([c for _, _, c in run])),
-                chars,
-            )
+        ks = [k for _, k, _ in run]
+        box = BBox(
+            min(lows[k][0] for k in ks),
+            min(lows[k][1] for k in ks),
+            max(highs[k][0] for k in ks),
+            max(highs[k][1] for k in ks),
         )
+        chars = [] if spaced else [Char(t, BBox(*lows[k], *highs[k]), c) for t, k, c in run]
+        words.append(Word("".join(t for t, _, _ in run), box, float(np.mean([c for _, _, c in run])), chars))
         run.clear()
 
-    for cb in o.chars:
+    for k, cb in enumerate(o.chars):
         if cb.text.isspace():
             flush()
             continue
-        run.append((cb.text, map_points(inv, cb.quad), min(1.0, max(0.0, cb.confidence))))
+        run.append((cb.text, k, min(1.0, max(0.0, cb.confidence))))
     flush()
     return Line(
         o.text.strip(),
