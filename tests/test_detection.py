@@ -138,3 +138,22 @@ def test_shrink_matches_area_resampling() -> None:
             ink_w = (255.0 - want.mean(axis=2)).sum(axis=1 - axis)
             pos = np.arange(len(ink_g))
             assert abs(float((pos * ink_g).sum() / ink_g.sum()) - float((pos * ink_w).sum() / ink_w.sum())) < 0.5
+
+
+def test_grey_level_is_the_percentile() -> None:
+    """The histogram percentile that layout uses for paper levels is the nearest-rank percentile, and on an
+    image of any size within a grey level of numpy's interpolated one."""
+    import math
+
+    from digitizer.layout import grey_level
+
+    rng = np.random.default_rng(5)
+    for shape in ((40, 700), (300, 200), (7, 9)):
+        img = (rng.beta(5, 1.5, shape) * 255).astype(np.uint8)
+        ranked = np.sort(img, axis=None)
+        for q in (0.03, 0.1, 0.5, 0.9, 0.97):
+            assert grey_level(img, q) == float(ranked[max(0, math.ceil(q * img.size) - 1)]), (shape, q)
+            if img.size > 10_000:
+                assert abs(grey_level(img, q) - float(np.percentile(img, 100 * q))) <= 1.0, (shape, q)
+    strided = np.ascontiguousarray(rng.integers(0, 256, (400, 400), dtype=np.uint8))[::4, ::4]
+    assert abs(grey_level(strided, 0.9) - float(np.percentile(strided, 90))) <= 1.0

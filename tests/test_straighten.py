@@ -40,3 +40,22 @@ def test_uncovered_corners_take_the_paper_colour() -> None:
     assert abs(st.angle - 4.0) < 0.2
     corner = st.image[2, 2].astype(int)
     assert np.abs(corner - np.array([200, 214, 222])).max() <= 8, corner
+
+
+def test_ink_points_turned_as_points_are_those_of_the_turned_page() -> None:
+    """The skew search turns the scan's ink points instead of the scan: the same points either way."""
+    from digitizer.straighten import _ink_points, _turn_points
+
+    grey = np.full((240, 360), 235, np.uint8)
+    rng = np.random.default_rng(11)
+    for _ in range(40):  # strokes of text-like size, well inside the page
+        x, y = int(rng.integers(10, 320)), int(rng.integers(10, 220))
+        cv2.rectangle(grey, (x, y), (x + int(rng.integers(3, 30)), y + int(rng.integers(2, 8))), 20, -1)
+    h, w = grey.shape
+    xs, ys, scale = _ink_points(grey, 1000)
+    assert scale == 1.0 and len(xs) > 500
+    turns = {1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    for k, code in turns.items():
+        tx, ty = _turn_points((xs, ys, w, h), k)
+        xs2, ys2, _ = _ink_points(cv2.rotate(grey, code), 1000)
+        assert set(zip(tx.tolist(), ty.tolist(), strict=True)) == set(zip(xs2.tolist(), ys2.tolist(), strict=True)), k
