@@ -76,16 +76,17 @@ def _profiler(xs: np.ndarray, ys: np.ndarray, strips: int = 1) -> Callable[[floa
     # (4× the time of the whole score, measured on 400,000 points).
     rows_f, tmp = np.empty(len(xs)), np.empty(len(xs))
     rows = np.empty(len(xs), np.int64)
+    # The offset and each point's strip in one addend: the rows are never negative, so adding whole numbers
+    # before truncating gives what adding them after would.
+    shift: float | np.ndarray = off if base is None else base + off
 
     def score(angle_deg: float) -> float:
         a = math.radians(angle_deg)
         np.multiply(ys, math.cos(a), out=rows_f)
         np.multiply(xs, math.sin(a), out=tmp)
         np.subtract(rows_f, tmp, out=rows_f)
-        np.add(rows_f, off, out=rows_f)
+        np.add(rows_f, shift, out=rows_f)
         rows[:] = rows_f  # truncates, as astype does
-        if base is not None:
-            rows[:] += base
         h = np.bincount(rows)
         return float(np.dot(h, h))
 
@@ -106,9 +107,14 @@ def _ink_points(grey: np.ndarray, max_side: int, max_points: int = 400_000) -> t
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     big = stats[:, cv2.CC_STAT_WIDTH] * stats[:, cv2.CC_STAT_HEIGHT] > (small.shape[0] * small.shape[1]) * 0.01
     big[0] = False
-    if big.any():
-        mask[big[labels]] = 0
-    ys, xs = np.nonzero(mask)
+    for i in np.flatnonzero(big):  # within each one's box: a lookup over the whole page costs more
+        x, y, bw, bh = stats[i, :4]
+        box = mask[y : y + bh, x : x + bw]
+        box[labels[y : y + bh, x : x + bw] == i] = 0
+    found = cv2.findNonZero(mask)  # row by row, as np.nonzero, at half its cost
+    if found is None:
+        return np.zeros(0), np.zeros(0), scale
+    xs, ys = found[:, 0, 0], found[:, 0, 1]
     if len(xs) > max_points:  # an even sample in page order: cheaper than a random one, and as fair
         sel = (np.arange(max_points) * (len(xs) / max_points)).astype(np.int64)
         xs, ys = xs[sel], ys[sel]
