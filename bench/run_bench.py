@@ -1,7 +1,8 @@
 """`make bench`: speed, memory and accuracy on a fixed generated corpus, beside raw RapidOCR, in one run.
 
-Each configuration runs in a subprocess of its own (models loaded once, outside the timing), so that its peak
-memory is its own. Writes ``bench/RESULTS.md`` (for people) and ``bench/results.json`` (for machines).
+Each configuration runs in a process of its own (models loaded once, outside the timing), so that its peak
+memory is its own; the configurations take turns page by page, so that all meet the machine in the same state.
+Writes ``bench/RESULTS.md`` (for people) and ``bench/results.json`` (for machines).
 
     python bench/run_bench.py [--pages 30] [--study 40] [--batch-pages 6]
 """
@@ -45,46 +46,113 @@ def _peak_mb() -> float:
 # ---------------------------------------------------------------- workers (run in subprocesses)
 
 
-def worker_convert(config: str, corpus: Path) -> dict[str, Any]:
-    """Time every page of the corpus with one configuration; texts come back for scoring."""
+def _page_runner(config: str) -> Any:
+    """A function timing one page with ``config`` (models loaded and warmed up here, outside any timing)."""
     import numpy as np
 
-    pages = sorted(corpus.glob("*.jpg"))
-    out: dict[str, Any] = {"config": config, "pages": {}}
     if config == "raw-rapidocr":
         from rapidocr import RapidOCR
 
         engine = RapidOCR(params={"Global.log_level": "error"})
         engine(np.full((200, 400, 3), 255, np.uint8))  # warm up
-        for p in pages:
+
+        def raw(p: Path) -> dict[str, Any]:
             t = time.perf_counter()
             res = engine(str(p))
             dt = time.perf_counter() - t
-            text = "\n".join(res.txts or ()) if res is not None else ""
-            out["pages"][p.stem] = {"seconds": dt, "text": text}
-    else:
-        import digitizer
-        from digitizer.export import export, to_text
+            return {"seconds": dt, "text": "\n".join(getattr(res, "txts", None) or ())}
 
-        digitizer.convert(np.full((200, 400, 3), 255, np.uint8), speed=config)  # load models, warm up
-        for p in pages:
-            t = time.perf_counter()
-            doc = digitizer.convert(p, speed=config)
-            for f in FORMATS:
-                export(doc, f)
-            dt = time.perf_counter() - t
-            timings = doc.pages[0].timings
-            models: dict[str, int] = {}
-            for ln in doc.pages[0].iter_lines():
-                models[ln.model] = models.get(ln.model, 0) + 1
-            out["pages"][p.stem] = {
-                "seconds": dt,
-                "text": to_text(doc),
-                "timings": timings,
-                "size": [doc.pages[0].width, doc.pages[0].height],
-                "lines_by_model": models,
-            }
-    out["peak_mb"] = _peak_mb()
+        return raw
+
+    import digitizer
+    from digitizer.export import export, to_text
+
+    digitizer.convert(np.full((200, 400, 3), 255, np.uint8), speed=config)  # load models, warm up
+
+    def ours(p: Path) -> dict[str, Any]:
+        t = time.perf_counter()
+        doc = digitizer.convert(p, speed=config)
+        for f in FORMATS:
+            export(doc, f)
+        dt = time.perf_counter() - t
+        models: dict[str, int] = {}
+        for ln in doc.pages[0].iter_lines():
+            models[ln.model] = models.get(ln.model, 0) + 1
+        return {
+            "seconds": dt,
+            "text": to_text(doc),
+            "timings": doc.pages[0].timings,
+            "size": [doc.pages[0].width, doc.pages[0].height],
+            "lines_by_model": models,
+        }
+
+    return ours
+
+
+def worker_serve(config: str) -> None:
+    """Serve pages for one configuration: a path per line on stdin, its result as a JSON line on stdout.
+
+    The parent keeps one such process per configuration and hands each page to all of them in turn, so that
+    every configuration is timed on the same page within the same few seconds: on a shared machine the speed
+    drifts by 10-30% over minutes, and configurations run one after the other would each meet other weather.
+    """
+    proto = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
+    run = _page_runner(config)
+    proto.write(json.dumps({"ready": True}) + "\n")
+    for line in sys.stdin:
+        path = line.strip()
+        if not path:
+            break
+        proto.write(json.dumps(run(Path(path)), ensure_ascii=False) + "\n")
+    proto.write(json.dumps({"peak_mb": _peak_mb()}) + "\n")
+
+
+def run_interleaved(corpus: Path) -> dict[str, dict[str, Any]]:
+    """Every page of the corpus through every configuration, the configurations taking turns page by page
+    (the order rotated each page), each in a process of its own so that its peak memory is its own."""
+    procs = {
+        cfg: subprocess.Popen(
+            [sys.executable, __file__, "--worker", "serve", "--config", cfg],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        for cfg in CONFIGS
+    }
+
+    def reply(cfg: str) -> dict[str, Any]:
+        stdout = procs[cfg].stdout
+        line = stdout.readline() if stdout is not None else ""
+        if not line:
+            raise RuntimeError(f"bench worker {cfg} stopped (exit {procs[cfg].wait()})")
+        return dict(json.loads(line))
+
+    out: dict[str, dict[str, Any]] = {cfg: {"config": cfg, "pages": {}} for cfg in CONFIGS}
+    try:
+        for cfg in CONFIGS:
+            reply(cfg)  # models loaded
+        for i, page in enumerate(sorted(corpus.glob("*.jpg"))):
+            print(f"  page {i + 1}: {page.stem}", file=sys.stderr)
+            k = i % len(CONFIGS)
+            for cfg in CONFIGS[k:] + CONFIGS[:k]:
+                stdin = procs[cfg].stdin
+                assert stdin is not None
+                stdin.write(f"{page}\n")
+                stdin.flush()
+                out[cfg]["pages"][page.stem] = reply(cfg)
+        for cfg in CONFIGS:
+            stdin = procs[cfg].stdin
+            assert stdin is not None
+            stdin.write("\n")
+            stdin.flush()
+            out[cfg]["peak_mb"] = reply(cfg)["peak_mb"]
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
     return out
 
 
@@ -208,13 +276,14 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "bench")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--dest", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--config", default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
 
+    if a.worker == "serve":
+        worker_serve(a.config)
+        return
     if a.worker:
-        if a.worker == "study":
-            res = worker_study(a.study, a.seed)
-        else:
-            res = worker_convert(a.worker, a.corpus)
+        res = worker_study(a.study, a.seed)
         Path(a.dest).write_text(json.dumps(res, ensure_ascii=False))
         return
 
@@ -235,9 +304,10 @@ def main() -> None:
         "seed": a.seed,
         "configs": {},
     }
+    print(f"running {', '.join(CONFIGS)}, taking turns page by page", file=sys.stderr)
+    runs = run_interleaved(corpus)
     for cfg in CONFIGS:
-        print(f"running {cfg}", file=sys.stderr)
-        r = _sub(["--worker", cfg, "--corpus", str(corpus)])
+        r = runs[cfg]
         per = r["pages"]
         scores = {stem: score_page(gts[stem], v["text"]) for stem, v in per.items()}
         secs = [v["seconds"] for v in per.values()]
@@ -310,7 +380,8 @@ def render(r: dict[str, Any]) -> str:
         "",
         "Seconds per page for the whole pipeline (load, straighten, layout, OCR, all seven exports); the baseline is "
         "raw RapidOCR (PP-OCRv6 small, its defaults) on the whole page, its lines in its own order. Peak memory is "
-        "the worker's maximum resident set over the corpus. Scores as `digitizer eval` (mean over pages).",
+        "the worker's maximum resident set over the corpus. The configurations take turns page by page (each in its "
+        "own process), so that all meet the machine in the same state. Scores as `digitizer eval` (mean over pages).",
         "",
         "| config | s/page median | s/page p90 | peak MB | char_recall | char_prec | cer_order | intact | order |",
         "|---|---|---|---|---|---|---|---|---|",
