@@ -142,17 +142,13 @@ def _skew_points(grey: np.ndarray) -> _SkewPoints:
 
 
 def _turn_points(pts: tuple[np.ndarray, np.ndarray, int, int], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Points of a ``w``×``h`` image where they lie once the image is turned ``k`` quarter turns clockwise:
-    the points of the turned page without turning its pixels."""
+    """Points of a ``w``×``h`` image where they lie once the image is turned ``k`` quarter turns clockwise
+    (by ``_quarter_turn``'s matrix): the points of the turned page without turning its pixels."""
     xs, ys, w, h = pts
-    k %= 4
-    if k == 1:
-        return h - 1 - ys, xs
-    if k == 2:
-        return w - 1 - xs, h - 1 - ys
-    if k == 3:
-        return ys, w - 1 - xs
-    return xs, ys
+    if k % 4 == 0:
+        return xs, ys
+    m = _quarter_turn(k, w, h)[0]
+    return m[0, 0] * xs + m[0, 1] * ys + m[0, 2], m[1, 0] * xs + m[1, 1] * ys + m[1, 2]
 
 
 def _skew_from_points(pts: _SkewPoints, k: int = 0, max_angle: float = 15.0) -> tuple[float, float]:
