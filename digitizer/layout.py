@@ -445,10 +445,11 @@ def classify(lay: Layout) -> None:
         elif _is_byline(ln.text) and ln.length < 40 * body:
             ln.kind = "byline"
         elif size >= 1.5 or (
-            not _piece_of_body_line(ln, free, body)
-            and not _fills_column(ln, free, body)
-            and len(ln.text.strip()) >= 4
+            # The line's own measures first: most lines fail them, and the two scans of the page need not run.
+            len(ln.text.strip()) >= 4
             and (size >= 1.2 or (ln.ink > body_ink * (1.15 if size >= 1.12 else 1.4) and ln.length < 25 * body))
+            and not _piece_of_body_line(ln, free, body)
+            and not _fills_column(ln, free, body)
         ):
             ln.kind = "heading"
     # Subtitle: a mid-size line straight under a headline.

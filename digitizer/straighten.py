@@ -58,44 +58,50 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 18)
 
 
-def _profiler(xs: np.ndarray, ys: np.ndarray, strips: int = 1) -> Callable[[float], float]:
-    """Sharpness of the row profile once the page is turned by an angle: peaks are sharp when rows align.
+def _profiler(xs: np.ndarray, ys: np.ndarray, strips: tuple[int, ...] = (1,)) -> Callable[[float], list[float]]:
+    """Sharpness of the row profile once the page is turned by an angle, one score per strip count.
 
-    With ``strips`` > 1 the page is cut into vertical strips, each profiled on its own: the lines of
-    neighbouring columns need not share baselines, and a single profile would blur them together. What does
-    not depend on the angle (strip of each point, a fixed offset that keeps rows positive) is worked out once,
-    as the skew search scores dozens of angles on the same points.
+    Peaks are sharp when rows align. With a strip count above 1 the page is cut into that many vertical strips,
+    each profiled on its own: the lines of neighbouring columns need not share baselines, and a single profile
+    would blur them together. All counts come from one histogram over the finest cut that each of them groups
+    (12 strips serve 4 and 6): the histogram is most of a score's cost. What does not depend on the angle
+    (strip of each point, a fixed offset that keeps rows positive) is worked out once, as the skew search
+    scores dozens of angles on the same points.
     """
+    finest = math.lcm(*strips)
     off = float(np.abs(xs).max() + np.abs(ys).max()) + 1.0 if len(xs) else 1.0
-    n = int(2 * off) + 2
-    base: np.ndarray | None = None
-    if strips > 1 and len(xs):
+    n = int(2 * off) + 2  # rows per strip: every turned row lies in [1, 2 * off]
+    shift: float | np.ndarray = off
+    if finest > 1 and len(xs):
         x0, x1 = float(xs.min()), float(xs.max()) + 1e-6
-        base = np.minimum(((xs - x0) / (x1 - x0) * strips).astype(np.int64), strips - 1) * n
+        # The offset and each point's strip in one addend: the rows are never negative, so adding whole
+        # numbers before truncating gives what adding them after would.
+        shift = np.minimum(((xs - x0) / (x1 - x0) * finest).astype(np.int64), finest - 1) * n + off
     # Buffers reused across angles: fresh temporaries of this size cost more in page faults than in arithmetic
     # (4× the time of the whole score, measured on 400,000 points).
     rows_f, tmp = np.empty(len(xs)), np.empty(len(xs))
     rows = np.empty(len(xs), np.int64)
-    # The offset and each point's strip in one addend: the rows are never negative, so adding whole numbers
-    # before truncating gives what adding them after would.
-    shift: float | np.ndarray = off if base is None else base + off
 
-    def score(angle_deg: float) -> float:
+    def score(angle_deg: float) -> list[float]:
         a = math.radians(angle_deg)
         np.multiply(ys, math.cos(a), out=rows_f)
         np.multiply(xs, math.sin(a), out=tmp)
         np.subtract(rows_f, tmp, out=rows_f)
         np.add(rows_f, shift, out=rows_f)
         rows[:] = rows_f  # truncates, as astype does
-        h = np.bincount(rows)
-        return float(np.dot(h, h))
+        h = np.bincount(rows, minlength=finest * n).reshape(finest, n)
+        out = []
+        for count in strips:
+            g = h if count == finest else h.reshape(count, finest // count, n).sum(axis=1)  # strips side by side
+            out.append(float(np.vdot(g, g)))
+        return out
 
     return score
 
 
 def _profile_score(xs: np.ndarray, ys: np.ndarray, angle_deg: float, strips: int = 1) -> float:
     """``_profiler``'s score at one angle."""
-    return _profiler(xs, ys, strips)(angle_deg)
+    return _profiler(xs, ys, (strips,))(angle_deg)[0]
 
 
 def _ink_points(grey: np.ndarray, max_side: int, max_points: int = 400_000) -> tuple[np.ndarray, np.ndarray, float]:
@@ -156,16 +162,25 @@ def _skew_from_points(pts: _SkewPoints, k: int = 0, max_angle: float = 15.0) -> 
     if len(xs) < 200:
         return 0.0, 1.0
     coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
-    coarse_score = _profiler(xs, ys, SKEW_STRIPS)
-    scores = [coarse_score(float(a)) for a in coarse]
+    coarse_score = _profiler(xs, ys, (SKEW_STRIPS,))
+    scores = np.full(len(coarse), -np.inf)
+
+    def scan(steps: range) -> None:
+        for i in steps:
+            if scores[i] == -np.inf:
+                scores[i] = coarse_score(float(coarse[i]))[0]
+
+    # Every 2° first, then every 0.5° within 1.5° of the best of those: at this scale the peak is broad enough
+    # (on 160 generated pages, skewed up to 10°, this found the angle all 61 steps find) for a third of the cost.
+    scan(range(0, len(coarse), 4))
+    top = int(np.argmax(scores))
+    scan(range(max(0, top - 3), min(len(coarse), top + 4)))
     best = float(coarse[int(np.argmax(scores))])
     xs2, ys2 = _turn_points(pts.fine, k)
     fine = np.arange(best - 0.6, best + 0.6 + 1e-9, 0.05)
-    fs = np.zeros(len(fine))
-    for strips in FINE_STRIPS:
-        fine_score = _profiler(xs2, ys2, strips)
-        curve = np.array([fine_score(float(a)) for a in fine])
-        fs += curve / max(float(curve.max()), 1e-9)
+    fine_score = _profiler(xs2, ys2, FINE_STRIPS)
+    curves = np.array([fine_score(float(a)) for a in fine])  # one column per strip count
+    fs = (curves / np.maximum(curves.max(axis=0), 1e-9)).sum(axis=1)
     i = int(np.argmax(fs))
     angle = float(fine[i])
     if 0 < i < len(fs) - 1:  # parabola through the peak and its neighbours
@@ -276,8 +291,8 @@ def _sideways(grey: np.ndarray) -> bool:
         return False
     coarse = np.arange(-15.0, 15.0 + 1e-9, 1.0)
     row_score, col_score = _profiler(xs, ys), _profiler(ys, xs)
-    rows = max(row_score(float(a)) for a in coarse)
-    cols = max(col_score(float(a)) for a in coarse)
+    rows = max(row_score(float(a))[0] for a in coarse)
+    cols = max(col_score(float(a))[0] for a in coarse)
     return cols > rows * 1.15
 
 
@@ -304,6 +319,10 @@ def _turn_quad(q: np.ndarray, m: Matrix) -> np.ndarray:
 #: Width (in line heights) of the piece of each long line read for the 180° check: a dozen characters tell
 #: upright from upside down as well as a whole line does, at a fraction of the reading time.
 FLIP_WINDOW = 12.0
+#: Mean confidence at which a page's lines, read as they stand, are taken as upright without reading them
+#: turned. Measured on 80 generated pages, the samples, the calibration scans and six real pages, each also
+#: turned by 180°: upright lines read 0.94-0.998, upside-down ones at most 0.72.
+UPRIGHT_READ = 0.85
 
 
 def _middle(q: np.ndarray, ratio: float) -> np.ndarray:
@@ -323,12 +342,15 @@ def _upside_down(
     """Whether the recognizer reads ``lines`` better turned by 180°: four lines first, all when that is close.
 
     Upright text reads at 0.95 or more, upside-down text at 0.65 or less (on 80 tuning pages the smallest gap
-    was 0.33), so four lines nearly always settle it. A quad started from its bottom right corner is cut out
-    turned by 180°, so the page itself is turned only when it has to be.
+    was 0.33), so four lines nearly always settle it, and a page that reads as well as ``UPRIGHT_READ`` as it
+    stands is not read turned at all. A quad started from its bottom right corner is cut out turned by 180°, so
+    the page itself is turned only when it has to be.
     """
     for n in (4, len(lines)):
         sel = lines[:n]
         up = read(image, sel)
+        if up >= UPRIGHT_READ:
+            return False
         down = read(image, [np.roll(q, 2, axis=0) for q in sel])
         if abs(up - down) > 0.15 or n >= len(lines):
             break

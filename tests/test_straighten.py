@@ -59,3 +59,44 @@ def test_ink_points_turned_as_points_are_those_of_the_turned_page() -> None:
         tx, ty = _turn_points((xs, ys, w, h), k)
         xs2, ys2, _ = _ink_points(cv2.rotate(grey, code), 1000)
         assert set(zip(tx.tolist(), ty.tolist(), strict=True)) == set(zip(xs2.tolist(), ys2.tolist(), strict=True)), k
+
+
+def test_strip_profiles_from_one_histogram_equal_their_own() -> None:
+    """Scores for several strip counts come from one histogram over a finer cut: each must be exactly the
+    score that count's own histogram gives (the fine skew search sums them)."""
+    from digitizer.straighten import _profiler
+
+    rng = np.random.default_rng(5)
+    xs = rng.uniform(0, 900, 20_000).round()
+    ys = (rng.integers(0, 40, 20_000) * 30 + rng.uniform(0, 8, 20_000)).round()  # rows of "text"
+    both = _profiler(xs, ys, (4, 6))
+    alone = {n: _profiler(xs, ys, (n,)) for n in (1, 4, 6)}
+    for angle in (-3.0, -0.35, 0.0, 0.05, 2.5):
+        assert both(angle) == [alone[4](angle)[0], alone[6](angle)[0]]
+        one_strip = np.bincount((ys * np.cos(np.radians(angle)) - xs * np.sin(np.radians(angle)) + 2000).astype(int))
+        assert alone[1](angle)[0] == float(np.dot(one_strip, one_strip))
+
+
+def test_upright_page_is_not_read_turned() -> None:
+    """Lines that read well as they stand settle the 180° check without a second, turned reading."""
+    from digitizer.straighten import UPRIGHT_READ, _upside_down
+
+    image = np.full((100, 400, 3), 255, np.uint8)
+    quad = np.array([[10, 10], [390, 10], [390, 40], [10, 40]], np.float32)
+    calls: list[np.ndarray] = []
+
+    def read(conf_up: float, conf_down: float):  # type: ignore[no-untyped-def]
+        def score(_img: np.ndarray, quads: list[np.ndarray]) -> float:
+            calls.append(quads[0])
+            return conf_up if np.array_equal(quads[0], quad) else conf_down
+
+        return score
+
+    assert not _upside_down(image, [quad] * 6, read(UPRIGHT_READ + 0.05, 0.99))
+    assert len(calls) == 1
+    calls.clear()
+    assert _upside_down(image, [quad] * 6, read(0.4, 0.97))
+    assert len(calls) == 2  # upright and turned, four lines each: a clear answer
+    calls.clear()
+    assert not _upside_down(image, [quad] * 6, read(0.8, 0.81))  # close: all lines read, not better turned
+    assert len(calls) == 4
