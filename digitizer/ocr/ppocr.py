@@ -356,33 +356,35 @@ class Recognizer:
     def _decode(
         self, prob: np.ndarray, padded_w: int, resized_w: int, crop_w: int
     ) -> tuple[str, float, list[tuple[str, float, float, float]]]:
+        """CTC greedy decoding, with each character's span: from halfway to its left neighbour to halfway to
+        its right one (the outer characters get half their neighbour's distance, or two steps alone)."""
         idx = prob.argmax(axis=1)
-        conf = prob.max(axis=1)
         steps = len(idx)
-        keep = [t for t in range(steps) if idx[t] != 0 and (t == 0 or idx[t] != idx[t - 1])]
-        keep = [t for t in keep if idx[t] < len(self.charset)]
-        if not keep:
+        keep = idx != 0
+        keep[1:] &= idx[1:] != idx[:-1]  # a repeat of the step before is the same character
+        keep &= idx < len(self.charset)
+        ts = np.flatnonzero(keep)
+        if not len(ts):
             return "", 0.0, []
+        conf = prob[ts, idx[ts]].astype(np.float64)
         stride = padded_w / steps
+        centers = (ts + 0.5) * stride
+        mids = (centers[1:] + centers[:-1]) / 2
+        if len(ts) > 1:
+            first, last = centers[0] - (centers[1] - centers[0]) / 2, centers[-1] + (centers[-1] - centers[-2]) / 2
+        else:
+            first, last = centers[0] - stride * 2, centers[0] + stride * 2
         to_crop = crop_w / max(1, resized_w)
-        centers = [(t + 0.5) * stride for t in keep]
-        chars = []
-        for n, t in enumerate(keep):
-            left = (
-                (centers[n] + centers[n - 1]) / 2
-                if n > 0
-                else centers[n] - ((centers[1] - centers[0]) / 2 if len(keep) > 1 else stride * 2)
-            )
-            right = (
-                (centers[n] + centers[n + 1]) / 2
-                if n + 1 < len(keep)
-                else centers[n] + ((centers[n] - centers[n - 1]) / 2 if n > 0 else stride * 2)
-            )
-            x0 = max(0.0, left) * to_crop
-            x1 = min(float(resized_w), right) * to_crop
-            chars.append((self.charset[idx[t]], x0, max(x1, x0 + 1), float(conf[t])))
+        x0 = np.maximum(0.0, np.concatenate(([first], mids))) * to_crop
+        x1 = np.minimum(float(resized_w), np.concatenate((mids, [last]))) * to_crop
+        x1 = np.maximum(x1, x0 + 1)
+        charset = self.charset
+        chars = [
+            (charset[i], a, b, c)
+            for i, a, b, c in zip(idx[ts].tolist(), x0.tolist(), x1.tolist(), conf.tolist(), strict=True)
+        ]
         text = "".join(c[0] for c in chars)
-        return text, float(np.mean([c[3] for c in chars])), chars
+        return text, float(np.mean(conf)), chars
 
 
 class AngleClassifier:
@@ -403,21 +405,18 @@ class AngleClassifier:
         return out
 
 
-def _char_quad(quad: np.ndarray, crop_w: float, x0: float, x1: float, vertical: bool) -> np.ndarray:
-    """Map a span of a straightened crop's columns back onto the line's quadrilateral in the image."""
-    q = quad.astype(np.float32)
+def _char_quads(quad: np.ndarray, crop_w: float, spans: np.ndarray, vertical: bool) -> np.ndarray:
+    """Map spans (x0, x1) of a straightened crop's columns back onto the line's quadrilateral in the image: one
+    (4, 2) quad per span, clockwise from its top left."""
+    tl, tr, br, bl = quad.astype(np.float32)
+    a = (spans / crop_w).astype(np.float32)  # in the quad's own precision, as its corners
+    a0, a1 = a[:, :1], a[:, 1:]
     if vertical:
         # The crop was turned anticlockwise: its columns run down the quad's left edge (tl→bl).
-        a0, a1 = x0 / crop_w, x1 / crop_w
-        tl, tr, br, bl = q
-        return np.array(
-            [tl + (bl - tl) * a0, tr + (br - tr) * a0, tr + (br - tr) * a1, tl + (bl - tl) * a1], np.float32
-        )
-    a0, a1 = x0 / crop_w, x1 / crop_w
-    tl, tr, br, bl = q
-    top0, top1 = tl + (tr - tl) * a0, tl + (tr - tl) * a1
-    bot0, bot1 = bl + (br - bl) * a0, bl + (br - bl) * a1
-    return np.array([top0, top1, bot1, bot0], np.float32)
+        left, right = bl - tl, br - tr
+        return np.stack([tl + left * a0, tr + right * a0, tr + right * a1, tl + left * a1], axis=1)
+    top, bottom = tr - tl, br - bl
+    return np.stack([tl + top * a0, tl + top * a1, bl + bottom * a1, bl + bottom * a0], axis=1)
 
 
 def _has_vertical_text(quads: list[np.ndarray]) -> bool:
@@ -514,7 +513,11 @@ class PPOCREngine:
                     continue  # the second opinion is less sure: keep the first
                 ln.text, ln.confidence, ln.model = text, conf, rec.key
                 cw = crops[i].shape[1]
-                ln.chars = [CharBox(ch, _char_quad(ln.quad, cw, x0, x1, ln.vertical), cc) for ch, x0, x1, cc in chars]
+                if chars:
+                    boxes = _char_quads(ln.quad, cw, np.array([c[1:3] for c in chars]), ln.vertical)
+                    ln.chars = [CharBox(c[0], cq, c[3]) for c, cq in zip(chars, boxes, strict=True)]
+                else:
+                    ln.chars = []
                 if not last and self._doubtful(text, conf, chars):
                     retry.append(i)
             todo = retry
