@@ -341,9 +341,9 @@ def _upside_down(
 ) -> bool:
     """Whether the recognizer reads ``lines`` better turned by 180°: four lines first, all when that is close.
 
-    Upright text reads at 0.95 or more, upside-down text at 0.65 or less (on 80 tuning pages the smallest gap
-    was 0.33), so four lines nearly always settle it, and a page that reads as well as ``UPRIGHT_READ`` as it
-    stands is not read turned at all. A quad started from its bottom right corner is cut out turned by 180°, so
+    Upright text reads far better than upside-down text (see ``UPRIGHT_READ`` for the measured ranges), so four
+    lines nearly always settle it, and a page that reads as well as ``UPRIGHT_READ`` as it stands is not read
+    turned at all. A quad started from its bottom right corner is cut out turned by 180°, so
     the page itself is turned only when it has to be.
     """
     for n in (4, len(lines)):

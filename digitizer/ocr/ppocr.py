@@ -513,11 +513,9 @@ class PPOCREngine:
                     continue  # the second opinion is less sure: keep the first
                 ln.text, ln.confidence, ln.model = text, conf, rec.key
                 cw = crops[i].shape[1]
-                if chars:
-                    boxes = _char_quads(ln.quad, cw, np.array([c[1:3] for c in chars]), ln.vertical)
-                    ln.chars = [CharBox(c[0], cq, c[3]) for c, cq in zip(chars, boxes, strict=True)]
-                else:
-                    ln.chars = []
+                spans = np.array([c[1:3] for c in chars], np.float64).reshape(-1, 2)
+                boxes = _char_quads(ln.quad, cw, spans, ln.vertical)
+                ln.chars = [CharBox(c[0], cq, c[3]) for c, cq in zip(chars, boxes, strict=True)]
                 if not last and self._doubtful(text, conf, chars):
                     retry.append(i)
             todo = retry
