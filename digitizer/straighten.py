@@ -7,7 +7,7 @@ can be mapped back (see ``map_points``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -157,6 +157,37 @@ def _turn_points(pts: tuple[np.ndarray, np.ndarray, int, int], k: int) -> tuple[
     return m[0, 0] * xs + m[0, 1] * ys + m[0, 2], m[1, 0] * xs + m[1, 1] * ys + m[1, 2]
 
 
+def _fine_skew(xs: np.ndarray, ys: np.ndarray, start: float) -> float:
+    """The skew angle to a few hundredths of a degree, within 0.6° of ``start``: on a 0.05° grid the peak of the
+    strip profiles' summed sharpness (each count's scores scaled to its best), refined by a parabola.
+
+    Every 0.2° first, then every 0.05° within 0.2° of the best of those, then on until the peak has both
+    neighbours: the peak is broad enough that this ends where scoring all 25 steps does (on 160 generated pages,
+    skewed up to 10°), at about half the cost.
+    """
+    steps = np.arange(start - 0.6, start + 0.6 + 1e-9, 0.05)
+    score = _profiler(xs, ys, FINE_STRIPS)
+    curves = np.full((len(steps), len(FINE_STRIPS)), np.nan)  # one column per strip count
+
+    def peak(todo: Iterable[int]) -> tuple[int, np.ndarray]:
+        for j in todo:
+            if 0 <= j < len(steps) and np.isnan(curves[j, 0]):
+                curves[j] = score(float(steps[j]))
+        fs = np.nan_to_num((curves / np.maximum(np.nanmax(curves, axis=0), 1e-9)).sum(axis=1), nan=-np.inf)
+        return int(np.argmax(fs)), fs
+
+    i, fs = peak(range(0, len(steps), 4))
+    i, fs = peak(range(i - 4, i + 5))
+    while not (i == 0 or np.isfinite(fs[i - 1])) or not (i == len(steps) - 1 or np.isfinite(fs[i + 1])):
+        i, fs = peak((i - 1, i + 1))
+    angle = float(steps[i])
+    if 0 < i < len(fs) - 1:  # parabola through the peak and its neighbours
+        den = fs[i - 1] - 2 * fs[i] + fs[i + 1]
+        if den < 0:
+            angle += 0.05 * 0.5 * (fs[i - 1] - fs[i + 1]) / den
+    return angle
+
+
 def _skew_from_points(pts: _SkewPoints, k: int = 0, max_angle: float = 15.0) -> tuple[float, float]:
     xs, ys = _turn_points(pts.coarse, k)
     if len(xs) < 200:
@@ -177,16 +208,7 @@ def _skew_from_points(pts: _SkewPoints, k: int = 0, max_angle: float = 15.0) -> 
     scan(range(max(0, top - 3), min(len(coarse), top + 4)))
     best = float(coarse[int(np.argmax(scores))])
     xs2, ys2 = _turn_points(pts.fine, k)
-    fine = np.arange(best - 0.6, best + 0.6 + 1e-9, 0.05)
-    fine_score = _profiler(xs2, ys2, FINE_STRIPS)
-    curves = np.array([fine_score(float(a)) for a in fine])  # one column per strip count
-    fs = (curves / np.maximum(curves.max(axis=0), 1e-9)).sum(axis=1)
-    i = int(np.argmax(fs))
-    angle = float(fine[i])
-    if 0 < i < len(fs) - 1:  # parabola through the peak and its neighbours
-        den = fs[i - 1] - 2 * fs[i] + fs[i + 1]
-        if den < 0:
-            angle += 0.05 * 0.5 * (fs[i - 1] - fs[i + 1]) / den
+    angle = _fine_skew(xs2, ys2, best)
     rows = _profile_score(xs, ys, angle)
     cols = _profile_score(ys, -xs, angle)  # the same measure across columns
     return angle, rows / max(cols, 1.0)

@@ -77,6 +77,30 @@ def test_strip_profiles_from_one_histogram_equal_their_own() -> None:
         assert alone[1](angle)[0] == float(np.dot(one_strip, one_strip))
 
 
+@pytest.mark.parametrize("angle", [-6.2, 0.7, 4.45])
+def test_staged_fine_search_finds_the_full_searchs_angle(clean_page, angle: float) -> None:  # type: ignore[no-untyped-def]
+    """The fine skew search steps 0.2° and then 0.05° near the best: it must end at the angle that scoring
+    all 25 steps of 0.05° gives (the same peak, the same parabola through it)."""
+    from digitizer.straighten import FINE_STRIPS, _fine_skew, _profiler, _skew_points
+
+    grey = cv2.cvtColor(_rotate(cv2.imread(str(clean_page[0])), angle), cv2.COLOR_BGR2GRAY)
+    xs, ys = _skew_points(grey).fine[:2]
+    centre = round(-angle * 2) / 2  # the coarse search's step
+    for start in (centre - 0.5, centre, centre + 0.5):  # and one off, where the peak lies near an end
+        steps = np.arange(start - 0.6, start + 0.6 + 1e-9, 0.05)
+        score = _profiler(xs, ys, FINE_STRIPS)
+        curves = np.array([score(float(a)) for a in steps])
+        fs = (curves / curves.max(axis=0)).sum(axis=1)
+        i = int(np.argmax(fs))
+        full = float(steps[i])
+        if 0 < i < len(fs) - 1 and fs[i - 1] - 2 * fs[i] + fs[i + 1] < 0:
+            full += 0.05 * 0.5 * (fs[i - 1] - fs[i + 1]) / (fs[i - 1] - 2 * fs[i] + fs[i + 1])
+        staged = _fine_skew(xs, ys, start)
+        assert abs(staged - full) < 1e-6, (start, staged, full)
+        if start == centre:
+            assert abs(-staged - angle) <= 0.1, (start, staged)
+
+
 def test_upright_page_is_not_read_turned() -> None:
     """Lines that read well as they stand settle the 180° check without a second, turned reading."""
     from digitizer.straighten import UPRIGHT_READ, _upside_down
