@@ -44,7 +44,10 @@ def _points(pts: list[Point], page: Page) -> str:
 
 
 def _box_points(b: BBox, page: Page) -> str:
-    return _points([(b.x0, b.y0), (b.x1, b.y0), (b.x1, b.y1), (b.x0, b.y1)], page)
+    """A box's corners as ``_points`` writes them, each coordinate clipped once (a page has thousands)."""
+    x0, x1 = (min(max(0, round(v)), page.width) for v in (b.x0, b.x1))
+    y0, y1 = (min(max(0, round(v)), page.height) for v in (b.y0, b.y1))
+    return f"{x0},{y0} {x1},{y0} {x1},{y1} {x0},{y1}"
 
 
 def _text_equiv(parent: ET.Element, text: str, conf: float | None = None) -> None:
