@@ -162,8 +162,8 @@ def _fine_skew(xs: np.ndarray, ys: np.ndarray, start: float) -> float:
     strip profiles' summed sharpness (each count's scores scaled to its best), refined by a parabola.
 
     Every 0.2° first, then every 0.05° within 0.2° of the best of those, then on until the peak has both
-    neighbours: the peak is broad enough that this ends where scoring all 25 steps does (on 160 generated pages,
-    skewed up to 10°), at about half the cost.
+    neighbours: the peak is broad enough that this ends where scoring all 25 steps does (the same angle to within
+    0.0001° on 160 generated pages skewed up to 10°), at about half the cost.
     """
     steps = np.arange(start - 0.6, start + 0.6 + 1e-9, 0.05)
     score = _profiler(xs, ys, FINE_STRIPS)

@@ -63,8 +63,8 @@ def _write(el: ET.Element, pad: str, out: list[str]) -> None:
 
 def to_xml(root: ET.Element) -> str:
     """Indented XML text with a declaration: what ``ET.indent`` (one space a level) and ``ET.tostring`` write
-    for our trees (plain tags, no tails, no mixed content), at a quarter of their cost (they were 10 ms of every
-    page's ALTO and PAGE exports)."""
+    for our trees (plain tags, no tails, no mixed content), in about a third less time (measured 14-21 → 10-16 ms
+    for a page's ALTO and PAGE together)."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n']
     _write(root, "\n", out)
     return "".join(out) + "\n"
