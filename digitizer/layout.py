@@ -308,12 +308,15 @@ def _grow(boxes: list[Box], s: int) -> list[Box]:
 HALF_RES_BODY = 20.0
 
 
-def segment(image: np.ndarray, ocr_lines: list[OcrLine], ink: np.ndarray | None = None) -> Layout:
+def segment(
+    image: np.ndarray, ocr_lines: list[OcrLine], ink: np.ndarray | None = None, grey: np.ndarray | None = None
+) -> Layout:
     """Find the page's parts and give each line a kind.
 
-    ``ink`` is ``ink_mask`` of the page when the caller already has it.
+    ``ink`` is ``ink_mask`` of the page and ``grey`` the page in grey, when the caller already has them.
     """
-    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    if grey is None:
+        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     h, w = grey.shape
     paper = grey_level(grey[::4, ::4], 0.9)  # a sample gives the paper level as well as every pixel
     for o in ocr_lines:

@@ -235,7 +235,7 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     timings["recognize"] = time.perf_counter() - t
     t = time.perf_counter()
     lang = opts.lang if opts.lang != "auto" else detect_lang(ocr_lines)
-    lay = segment(st.image, ocr_lines, mask)
+    lay = segment(st.image, ocr_lines, mask, grey)
     work = assemble(lay)
     timings["layout"] = time.perf_counter() - t
     inv = np.linalg.inv(st.matrix)
