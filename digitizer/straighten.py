@@ -178,7 +178,7 @@ def _fine_skew(xs: np.ndarray, ys: np.ndarray, start: float) -> float:
 
     i, fs = peak(range(0, len(steps), 4))
     i, fs = peak(range(i - 4, i + 5))
-    while not (i == 0 or np.isfinite(fs[i - 1])) or not (i == len(steps) - 1 or np.isfinite(fs[i + 1])):
+    while any(0 <= j < len(steps) and not np.isfinite(fs[j]) for j in (i - 1, i + 1)):
         i, fs = peak((i - 1, i + 1))
     angle = float(steps[i])
     if 0 < i < len(fs) - 1:  # parabola through the peak and its neighbours

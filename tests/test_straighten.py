@@ -85,10 +85,10 @@ def test_staged_fine_search_finds_the_full_searchs_angle(clean_page, angle: floa
 
     grey = cv2.cvtColor(_rotate(cv2.imread(str(clean_page[0])), angle), cv2.COLOR_BGR2GRAY)
     xs, ys = _skew_points(grey).fine[:2]
+    score = _profiler(xs, ys, FINE_STRIPS)
     centre = round(-angle * 2) / 2  # the coarse search's step
     for start in (centre - 0.5, centre, centre + 0.5):  # and one off, where the peak lies near an end
         steps = np.arange(start - 0.6, start + 0.6 + 1e-9, 0.05)
-        score = _profiler(xs, ys, FINE_STRIPS)
         curves = np.array([score(float(a)) for a in steps])
         fs = (curves / curves.max(axis=0)).sum(axis=1)
         i = int(np.argmax(fs))

@@ -48,11 +48,9 @@ def _write(el: ET.Element, pad: str, out: list[str]) -> None:
     if len(el):
         inner = pad + " "
         out.append(f"<{el.tag}{_attrs(el)}>" + (text.translate(_TEXT_ESCAPES) if text and text.strip() else inner))
-        first = True
-        for child in el:
-            if not first:
+        for n, child in enumerate(el):
+            if n:
                 out.append(inner)
-            first = False
             _write(child, inner, out)
         out.append(f"{pad}</{el.tag}>")
     elif text:
@@ -63,7 +61,7 @@ def _write(el: ET.Element, pad: str, out: list[str]) -> None:
 
 def to_xml(root: ET.Element) -> str:
     """Indented XML text with a declaration: what ``ET.indent`` (one space a level) and ``ET.tostring`` write
-    for our trees (plain tags, no tails, no mixed content), in about a third less time (measured 14-21 → 10-16 ms
+    for our trees (plain tags, no tails, no mixed content), in about a quarter less time (measured 12-13 → 8-11 ms
     for a page's ALTO and PAGE together)."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n']
     _write(root, "\n", out)
