@@ -157,3 +157,31 @@ def test_grey_level_is_the_percentile() -> None:
                 assert abs(grey_level(img, q) - float(np.percentile(img, 100 * q))) <= 1.0, (shape, q)
     strided = np.ascontiguousarray(rng.integers(0, 256, (400, 400), dtype=np.uint8))[::4, ::4]
     assert abs(grey_level(strided, 0.9) - float(np.percentile(strided, 90))) <= 1.0
+
+
+def test_recognition_shared_out_over_threads_reads_each_line_into_its_own_place() -> None:
+    """Batches read side by side (one single-threaded run per core) come back in the lines' order, with what a
+    one-thread engine reads."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
+
+    try:
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
+    except OSError:
+        font = ImageFont.load_default(size=30)
+    im = Image.new("RGB", (1400, 1000), "white")
+    d = ImageDraw.Draw(im)
+    for i in range(12):  # widths differ, so sorting by width shuffles the lines across the batches
+        d.text((40, 30 + i * 80), f"Line {i} " + "wide " * ((i * 5) % 12), font=font, fill="black")
+    page = np.ascontiguousarray(np.asarray(im)[:, :, ::-1])
+    one = PPOCREngine(PPOCRSettings(speed="fast", threads=1, rec_batch=2))
+    two = PPOCREngine(PPOCRSettings(speed="fast", threads=2, rec_batch=2))
+    assert two.recognizers[0].sess1 is not two.recognizers[0].sess  # the shared-out path is the one tested
+    quads = sorted(one.detect(page), key=lambda q: float(q[:, 1].mean()))
+    assert len(quads) == 12
+    a, b = one.recognize(page, quads), two.recognize(page, quads)
+    assert [ln.text for ln in b] == [ln.text for ln in a]
+    assert [ln.confidence for ln in b] == pytest.approx([ln.confidence for ln in a], abs=1e-4)
+    for i, ln in enumerate(b):
+        assert ln.text.split()[:2] == ["Line", str(i)]

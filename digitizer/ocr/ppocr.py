@@ -307,6 +307,18 @@ def crop_line(image: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, bool]:
     return crop, False
 
 
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _reader_pool(threads: int) -> ThreadPoolExecutor:
+    """The process's pool of ``threads`` reader threads, shared by every recognizer: each thread that allocates
+    gets a malloc arena of its own, and idle ones would only hold memory."""
+    pool = _POOLS.get(threads)
+    if pool is None:
+        pool = _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="reader")
+    return pool
+
+
 class Recognizer:
     """CTC text recognition of line crops, batched by width, with character positions."""
 
@@ -319,7 +331,6 @@ class Recognizer:
         # two threads (tiny model; 10% for small). So a page's batches share out over ``threads`` callers of
         # one single-threaded session (its ``run`` is thread-safe); a lone batch keeps the threaded session.
         self.sess1 = _session(path, 1) if s.threads > 1 else self.sess
-        self._pool: ThreadPoolExecutor | None = None
         self.input_name = self.sess.get_inputs()[0].name
         meta = self.sess.get_modelmeta().custom_metadata_map
         if "character" in meta:
@@ -343,9 +354,8 @@ class Recognizer:
             for batch in batches:
                 self._read(self.sess, crops, ratios, batch, results)
             return results
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.s.threads, thread_name_prefix=f"rec-{self.key}")
-        done = [self._pool.submit(self._read, self.sess1, crops, ratios, batch, results) for batch in batches]
+        pool = _reader_pool(self.s.threads)
+        done = [pool.submit(self._read, self.sess1, crops, ratios, batch, results) for batch in batches]
         for f in done:
             f.result()
         return results
