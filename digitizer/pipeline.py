@@ -217,8 +217,8 @@ def release_freed_memory() -> None:
     """Hand the heap memory freed so far back to the system (glibc; elsewhere nothing happens).
 
     Each reader thread allocates from a malloc arena of its own, and freed blocks stay in them: over 30 bench
-    pages the resident set of ``best`` crept to 1.2-1.6 GB from about 1.0 GB of live data. Trimming once a
-    page keeps it there (1.06 GB; ``balanced`` 0.79 GB), at no measurable cost.
+    pages the resident set of ``best`` crept to 1.2-1.6 GB. Trimming once a page held it at 0.96-1.03 GB
+    (``balanced`` 0.71-0.73 GB), at no measurable cost.
     """
     if _TRIM is not None:
         _TRIM(0)

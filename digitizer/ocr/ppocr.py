@@ -326,10 +326,10 @@ class Recognizer:
         self.key = key
         self.s = s
         self.sess = _session(path, s.threads)
-        # Line batches are small tensors, which onnxruntime's own threads split poorly: on 1,069 lines of six
-        # bench pages, two batches at a time on one thread each took 10-30% less time than one at a time on
-        # two threads (tiny model; 10% for small). So a page's batches share out over ``threads`` callers of
-        # one single-threaded session (its ``run`` is thread-safe); a lone batch keeps the threaded session.
+        # Line batches are small tensors, which onnxruntime's own threads split poorly: on 10 bench pages, two
+        # batches at a time on one thread each took 13% less time than one at a time on two threads (tiny
+        # model; 8% for small). So a page's batches share out over ``threads`` callers of one single-threaded
+        # session (its ``run`` is thread-safe); a lone batch keeps the threaded session.
         self.sess1 = _session(path, 1) if s.threads > 1 else self.sess
         self.input_name = self.sess.get_inputs()[0].name
         meta = self.sess.get_modelmeta().custom_metadata_map
