@@ -464,11 +464,11 @@ def render(r: dict[str, Any]) -> str:
             "|---|---|---|---|---|---|---|",
         ]
         L += [
-            f"| {b.get('speed', 'balanced')} | {b['jobs']} | {b['pages']} | {b['seconds']:.1f} | "
+            f"| {b['speed']} | {b['jobs']} | {b['pages']} | {b['seconds']:.1f} | "
             f"{b['pages_per_min']:.1f} | {b['first_seconds']:.1f} | {b['steady_pages_per_min']:.1f} |"
             for b in r["batch"]
         ]
-        per = {(b.get("speed", "balanced"), b["jobs"]): b for b in r["batch"]}
+        per = {(b["speed"], b["jobs"]): b for b in r["batch"]}
         if ("balanced", 2) in per and ("best", 2) in per:
             bal, best = per[("balanced", 2)], per[("best", 2)]
             L += [

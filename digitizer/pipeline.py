@@ -213,7 +213,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
 _TRIM = _malloc_trim()
 
 
-def release_freed_memory() -> None:
+def _release_freed_memory() -> None:
     """Hand the heap memory freed so far back to the system (glibc; elsewhere nothing happens).
 
     Each reader thread allocates from a malloc arena of its own, and freed blocks stay in them: over 30 bench
@@ -232,7 +232,7 @@ def _grey_and_ink(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = None) -> Page:
     """Convert one decoded page into a ``Page`` in the original scan's pixels."""
     engine = engine or build_engine(opts)
-    release_freed_memory()  # what the page before left behind
+    _release_freed_memory()  # what the page before left behind
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     image = page_img.image

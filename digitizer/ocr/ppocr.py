@@ -350,7 +350,7 @@ class Recognizer:
         order = np.argsort(ratios).tolist()
         batches = [order[i : i + self.s.rec_batch] for i in range(0, len(order), self.s.rec_batch)]
         results: list[Any] = [None] * len(crops)
-        if len(batches) < 2 or self.sess1 is self.sess:
+        if len(batches) < 2 or self.s.threads < 2:
             for batch in batches:
                 self._read(self.sess, crops, ratios, batch, results)
             return results
