@@ -50,6 +50,11 @@ def _page_runner(config: str) -> Any:
     """A function timing one page with ``config`` (models loaded and warmed up here, outside any timing)."""
     import numpy as np
 
+    from digitizer.memory import tune_allocator
+
+    # As `digitizer convert` and batch workers do; the raw baseline gets it too, so all meet the same malloc.
+    tune_allocator(os.cpu_count() or 1)
+
     if config == "raw-rapidocr":
         from rapidocr import RapidOCR
 

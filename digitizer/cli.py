@@ -218,10 +218,12 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
     Every input is checked before any is converted; each output is written whole or not at all.
     """
     from .load import count_pages
+    from .memory import tune_allocator
     from .pipeline import convert as run_convert
 
     fmts = parse_formats(formats)
     opts = build_options(**kw)
+    tune_allocator(opts.threads)  # before the models load and their threads start
     for s in scans:  # fail on a bad input before spending minutes on the good ones
         if not s.exists():
             from .errors import InputNotFoundError

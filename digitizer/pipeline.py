@@ -5,14 +5,12 @@
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import cv2
 import numpy as np
@@ -21,6 +19,7 @@ from . import __version__
 from .config import Options
 from .layout import segment, split_at_gutters
 from .load import PageImage, load_pages
+from .memory import release_freed_memory
 from .model import Article, BBox, Block, Char, Document, Line, Page, Word
 from .ocr import OcrEngine, get_engine
 from .ocr.base import OcrLine
@@ -203,27 +202,6 @@ def detect_lang(lines: list[OcrLine]) -> str:
     return "zh" if cjk >= 0.2 * len(chars) else "en"
 
 
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return cast(Callable[[int], int], ctypes.CDLL(None).malloc_trim)  # glibc only
-    except (AttributeError, OSError):
-        return None
-
-
-_TRIM = _malloc_trim()
-
-
-def _release_freed_memory() -> None:
-    """Hand the heap memory freed so far back to the system (glibc; elsewhere nothing happens).
-
-    Each reader thread allocates from a malloc arena of its own, and freed blocks stay in them: over 30 bench
-    pages the resident set of ``best`` crept to 1.2-1.6 GB. Trimming once a page held it at 0.96-1.03 GB
-    (``balanced`` 0.71-0.73 GB), at no measurable cost.
-    """
-    if _TRIM is not None:
-        _TRIM(0)
-
-
 def _grey_and_ink(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     return grey, ink_mask(grey)
@@ -232,7 +210,7 @@ def _grey_and_ink(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = None) -> Page:
     """Convert one decoded page into a ``Page`` in the original scan's pixels."""
     engine = engine or build_engine(opts)
-    _release_freed_memory()  # what the page before left behind
+    release_freed_memory()  # what the pages before left behind, if the worker holds a lot
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     image = page_img.image
