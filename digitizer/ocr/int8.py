@@ -1,0 +1,72 @@
+"""A recognizer with its character classifier in int8: the same ONNX model, rewritten in memory at load time.
+
+The last layer of a PP-OCR recognizer maps every time step's features to a score for each character of its list
+(80 → 6,906 for PP-OCRv6 tiny): a tenth of the tiny model's time. Its weights quantized to int8 (per character,
+symmetric) and run by onnxruntime's ``DynamicQuantizeMatMul`` made the tiny recognizer 4-7% faster on 1,444 lines
+of 8 tuning pages, with 3 lines read differently (4 characters in 18,589). Nothing is written to disk: the
+pinned file is checked as always, and the rewritten model lives in memory only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import MissingDependencyError, ModelFileError
+
+__all__ = ["int8_classifier"]
+
+
+@cache
+def _rewrite(path: Path, size: int, mtime: float) -> tuple[bytes, str]:
+    try:
+        import onnx
+        from onnx import helper, numpy_helper
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise MissingDependencyError("the onnx package is not installed; run `make install`") from exc
+    model = onnx.load(str(path))
+    graph = model.graph
+    weights = {w.name: w for w in graph.initializer}
+    matmuls = [n for n in graph.node if n.op_type == "MatMul" and n.input[1] in weights]
+    if not matmuls:
+        raise ModelFileError(f"{path}: no classifier layer (a MatMul by constant weights) to quantize")
+    node = matmuls[-1]  # the classifier is the last one, right before the softmax
+    name = node.input[1]
+    w = numpy_helper.to_array(weights[name]).astype(np.float32)
+    if w.ndim != 2:
+        raise ModelFileError(f"{path}: classifier weights of shape {w.shape}, expected 2-D")
+    scale = (np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0).astype(np.float32)
+    q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
+    graph.initializer.remove(weights[name])
+    graph.initializer.extend(
+        [
+            numpy_helper.from_array(q, name + "_int8"),
+            numpy_helper.from_array(scale, name + "_scale"),
+            numpy_helper.from_array(np.zeros(scale.shape, np.int8), name + "_zero"),
+        ]
+    )
+    index = list(graph.node).index(node)
+    graph.node.remove(node)
+    graph.node.insert(
+        index,
+        helper.make_node(
+            "DynamicQuantizeMatMul",
+            [node.input[0], name + "_int8", name + "_scale", name + "_zero"],
+            list(node.output),
+            name=node.name + "_int8",
+            domain="com.microsoft",
+        ),
+    )
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    data = model.SerializeToString()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def int8_classifier(path: Path) -> tuple[bytes, str]:
+    """The recognizer at ``path`` with its classifier's weights in int8, as ONNX bytes, and their sha256."""
+    st = path.stat()
+    return _rewrite(path, st.st_size, st.st_mtime)

@@ -1,0 +1,52 @@
+"""The tiny recognizer run with its classifier in int8: rewritten faithfully, and reading a real page as before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digitizer.ocr.int8 import int8_classifier
+from digitizer.ocr.models import file_sha256, resolve_model
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_classifier_weights_are_rewritten_to_int8_within_half_a_step() -> None:
+    onnx = pytest.importorskip("onnx")
+    from onnx import numpy_helper
+
+    path, _ = resolve_model("PP-OCRv6_rec_tiny")
+    data, digest = int8_classifier(path)
+    assert file_sha256(path) != digest  # the pinned file itself is never changed
+    before, after = onnx.load(str(path)), onnx.load_from_string(data)
+    w_before = {w.name: numpy_helper.to_array(w) for w in before.graph.initializer}
+    w_after = {w.name: numpy_helper.to_array(w) for w in after.graph.initializer}
+    ops = [n.op_type for n in after.graph.node]
+    assert ops.count("DynamicQuantizeMatMul") == 1
+    assert ops.count("MatMul") == [n.op_type for n in before.graph.node].count("MatMul") - 1
+    node = next(n for n in after.graph.node if n.op_type == "DynamicQuantizeMatMul")
+    q, scale = w_after[node.input[1]], w_after[node.input[2]]
+    original = w_before[node.input[1].removesuffix("_int8")]
+    assert q.dtype == np.int8 and q.shape == original.shape == (80, 6906)
+    assert node.input[1].removesuffix("_int8") not in w_after  # the float weights are gone
+    assert np.abs(q.astype(np.float32) * scale - original).max() <= scale.max() / 2 + 1e-7
+
+
+@pytest.mark.models
+def test_int8_classifier_reads_a_real_page_as_the_float_model_does() -> None:
+    from digitizer.load import load_pages
+    from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
+
+    page = next(iter(load_pages(ROOT / "samples" / "zh_front.jpg"))).image
+    plain = PPOCREngine(PPOCRSettings(speed="fast", tiny_int8_classifier=False))
+    int8 = PPOCREngine(PPOCRSettings(speed="fast"))
+    assert int8.recognizers[0].rewritten and not plain.recognizers[0].rewritten
+    assert "run_sha256" in int8.info()["models"]["PP-OCRv6_rec_tiny"]
+    quads = plain.detect(page)
+    assert len(quads) > 50
+    a, b = plain.recognize(page, quads), int8.recognize(page, quads)
+    same = sum(x.text == y.text for x, y in zip(a, b, strict=True))
+    assert same >= 0.98 * len(a), f"{len(a) - same} of {len(a)} lines read differently"
+    assert np.median([abs(x.confidence - y.confidence) for x, y in zip(a, b, strict=True)]) < 0.005
