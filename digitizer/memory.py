@@ -10,8 +10,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-from collections.abc import Callable
-from typing import cast
+from typing import Any
 
 __all__ = ["TRIM_ABOVE_MB", "release_freed_memory", "resident_mb", "tune_allocator"]
 
@@ -25,9 +24,10 @@ TRIM_ABOVE_MB = 1024
 _M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
 
 
-def _libc_function(name: str) -> Callable[[int], int] | None:
+def _libc_function(name: str) -> Any:
+    """A C function of the running process's libc, or None where there is none of that name (not glibc)."""
     try:
-        return cast(Callable[[int], int], getattr(ctypes.CDLL(None), name))
+        return getattr(ctypes.CDLL(None), name)
     except (AttributeError, OSError):
         return None
 
@@ -47,7 +47,7 @@ def tune_allocator(threads: int) -> bool:
     """
     if os.environ.get("MALLOC_ARENA_MAX"):
         return False
-    mallopt = cast(Callable[[int, int], int] | None, _libc_function("mallopt"))
+    mallopt = _libc_function("mallopt")
     if mallopt is None:
         return False
     return bool(mallopt(_M_ARENA_MAX, max(1, threads // 2)))
