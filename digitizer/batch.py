@@ -284,7 +284,7 @@ def _worker_main(conn: Connection, settings: BatchSettings, max_memory_mb: int) 
         limit = max_memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    tune_allocator(int(settings.options.get("threads") or os.cpu_count() or 1))
+    tune_allocator(int(settings.options["threads"]))  # run_batch always sets the threads per worker
     while True:
         try:
             task = conn.recv()

@@ -22,7 +22,7 @@ import pyclipper
 from ..errors import BadOptionError, MissingDependencyError
 from ..resample import shrink
 from .base import CharBox, OcrLine
-from .int8 import int8_classifier as int8_classifier_model
+from .int8 import int8_classifier
 from .models import MODELS, file_sha256, resolve_model
 
 __all__ = ["PPOCREngine", "PPOCRSettings", "SPEED_PRESETS"]
@@ -325,16 +325,14 @@ def _reader_pool(threads: int) -> ThreadPoolExecutor:
 class Recognizer:
     """CTC text recognition of line crops, batched by width, with character positions."""
 
-    def __init__(
-        self, key: str, path: Path, dict_path: Path | None, s: PPOCRSettings, int8_classifier: bool = False
-    ) -> None:
+    def __init__(self, key: str, path: Path, dict_path: Path | None, s: PPOCRSettings, int8: bool = False) -> None:
         self.key = key
         self.s = s
         #: sha256 of the model as run, where it is ``path`` rewritten (``int8.py``); empty where it is the file.
         self.rewritten = ""
         model: Path | bytes = path
-        if int8_classifier:
-            model, self.rewritten = int8_classifier_model(path)
+        if int8:  # the classifier layer in int8 (``int8.py``)
+            model, self.rewritten = int8_classifier(path)
         self.sess = _session(model, s.threads)
         # Line batches are small tensors, which onnxruntime's own threads split poorly: on 10 bench pages, two
         # batches at a time on one thread each took 13% less time than one at a time on two threads (tiny
