@@ -33,7 +33,7 @@ class Options:
     det_scale: float = 0.0  # 0: chosen per page from the text's size; 1: full resolution
     det_tile: int = 1024  # measured fastest on 2 cores (1536: +30% time, +40% memory)
     box_thresh: float = 0.5
-    rec_batch: int = 6  # lines per recognizer run: small batches stay in cache (16: 10-25% slower on 2 cores)
+    rec_batch: int = 0  # lines per recognizer run; 0: the engine's own (see its settings)
     use_cls: bool = False
     model_dir: str | None = None
 
@@ -56,6 +56,8 @@ class Options:
             raise BadOptionError("--det-scale must be within 0..1 (0: from the text size, 1: full resolution)")
         if self.threads < 1:
             raise BadOptionError("threads must be >= 1")
+        if self.rec_batch < 0:
+            raise BadOptionError("rec_batch must be >= 0 (0: the engine's own)")
         return self
 
     def as_dict(self) -> dict[str, Any]:

@@ -34,14 +34,9 @@ log = logging.getLogger(__name__)
 
 def build_engine(opts: Options) -> OcrEngine:
     """The OCR engine the options ask for (cached per process)."""
+    batch = {"rec_batch": opts.rec_batch} if opts.rec_batch else {}  # 0: the engine's own default
     if opts.engine == "paddle":
-        return get_engine(
-            "paddle",
-            threads=opts.threads,
-            model_dir=opts.model_dir,
-            box_thresh=opts.box_thresh,
-            rec_batch=opts.rec_batch,
-        )
+        return get_engine("paddle", threads=opts.threads, model_dir=opts.model_dir, box_thresh=opts.box_thresh, **batch)
     return get_engine(
         "ppocr",
         speed=opts.speed,
@@ -49,8 +44,8 @@ def build_engine(opts: Options) -> OcrEngine:
         det_max_side=opts.det_max_side,
         det_tile=opts.det_tile,
         box_thresh=opts.box_thresh,
-        rec_batch=opts.rec_batch,
         use_cls=opts.use_cls,
+        **batch,
     )
 
 

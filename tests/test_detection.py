@@ -185,3 +185,30 @@ def test_recognition_shared_out_over_threads_reads_each_line_into_its_own_place(
     assert [ln.confidence for ln in b] == pytest.approx([ln.confidence for ln in a], abs=1e-4)
     for i, ln in enumerate(b):
         assert ln.text.split()[:2] == ["Line", str(i)]
+
+
+def test_a_line_reads_the_same_alone_as_among_other_lines() -> None:
+    """The default runs one line per model run: no line is padded to a wider neighbour's width, so what a line
+    reads does not depend on what else is on the page."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
+
+    try:
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
+    except OSError:
+        font = ImageFont.load_default(size=30)
+    im = Image.new("RGB", (1400, 1000), "white")
+    d = ImageDraw.Draw(im)
+    for i in range(12):
+        d.text((40, 30 + i * 80), f"Line {i} " + "wide " * ((i * 5) % 12), font=font, fill="black")
+    page = np.ascontiguousarray(np.asarray(im)[:, :, ::-1])
+    engine = PPOCREngine(PPOCRSettings(speed="fast", threads=1))
+    quads = sorted(engine.detect(page), key=lambda q: float(q[:, 1].mean()))
+    assert len(quads) == 12
+    together = engine.recognize(page, quads)
+    alone = [engine.recognize(page, [q])[0] for q in quads]
+    assert [ln.text for ln in together] == [ln.text for ln in alone]
+    assert [ln.confidence for ln in together] == pytest.approx([ln.confidence for ln in alone], abs=1e-6)
+    for a, b in zip(together, alone, strict=True):
+        assert [c.confidence for c in a.chars] == pytest.approx([c.confidence for c in b.chars], abs=1e-6)

@@ -50,7 +50,7 @@ class PaddleSettings:
     det_thresh: float = 0.3
     box_thresh: float = 0.5
     unclip_ratio: float = 1.6
-    rec_batch: int = 16
+    rec_batch: int = 6  # what it has always run with (the pipeline's old default)
 
     def validate(self) -> None:
         if self.threads < 1 or self.rec_batch < 1:
