@@ -169,3 +169,40 @@ def test_multipage_documents_are_written_per_page(tmp_path: Path) -> None:
     assert sorted(p.name for p in out) == sorted(
         f"scan_p000{i}{ext}" for i in (1, 2) for ext in (".txt", ".page.xml", ".jsonl")
     )
+
+
+def test_xml_writer_writes_what_elementtree_indents_and_serializes() -> None:
+    """The exporters' streaming writer gives, byte for byte, what ``ET.indent`` + ``ET.tostring`` give for the
+    same tree: nesting, empty elements, text and attribute values that need escaping."""
+    import random
+    import xml.etree.ElementTree as ET
+
+    from digitizer.export._common import XmlWriter, attrs
+
+    rng = random.Random(7)
+    values = ["plain", 'a "quoted" <tag> & more', "tab\there", "line\nbreak", "汉字", "", "x > y"]
+
+    def build(parent: ET.Element | None, w: XmlWriter, depth: int) -> ET.Element:
+        tag = rng.choice(["Block", "Line", "Glyph", "Coords"])
+        at = {f"a{k}": rng.choice(values) for k in range(rng.randrange(3))}
+        el = ET.Element(tag, at) if parent is None else ET.SubElement(parent, tag, at)
+        n = rng.randrange(4) if depth < 5 else 0
+        if n:
+            w.open(tag, attrs(at))
+            for _ in range(n):
+                build(el, w, depth + 1)
+            w.close()
+        elif rng.random() < 0.3:  # opened for children that never came: an empty element
+            w.open(tag, attrs(at))
+            w.close()
+        else:
+            el.text = rng.choice(values)
+            w.leaf(tag, attrs(at), el.text)
+        return el
+
+    for _ in range(20):
+        w = XmlWriter()
+        root = build(None, w, 0)
+        ET.indent(root, space=" ")
+        want = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        assert w.getvalue() == want

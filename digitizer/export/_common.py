@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 
 from ..model import BBox, Document
 
-__all__ = ["box_xywh", "software", "to_xml", "xml_id"]
+__all__ = ["XmlWriter", "attr", "attrs", "box_xywh", "software", "xml_id"]
 
 
 def xml_id(raw: str) -> str:
@@ -35,34 +34,68 @@ _ATTR_ESCAPES = str.maketrans(
 )
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _SPECIAL = re.compile('[&<>"\r\n\t]').search  # most values (numbers, ids) have none: skip the translation
+_PADS = ["\n" + " " * n for n in range(64)]
 
 
-def _attrs(el: ET.Element) -> str:
-    return "".join(
-        f' {k}="{v.translate(_ATTR_ESCAPES)}"' if _SPECIAL(v) else f' {k}="{v}"' for k, v in el.attrib.items()
-    )
+def attr(value: str) -> str:
+    """``value`` escaped for a double-quoted XML attribute."""
+    return value.translate(_ATTR_ESCAPES) if _SPECIAL(value) else value
 
 
-def _write(el: ET.Element, pad: str, out: list[str]) -> None:
-    text = el.text
-    if len(el):
-        inner = pad + " "
-        out.append(f"<{el.tag}{_attrs(el)}>" + (text.translate(_TEXT_ESCAPES) if text and text.strip() else inner))
-        for n, child in enumerate(el):
-            if n:
-                out.append(inner)
-            _write(child, inner, out)
-        out.append(f"{pad}</{el.tag}>")
-    elif text:
-        out.append(f"<{el.tag}{_attrs(el)}>{text.translate(_TEXT_ESCAPES)}</{el.tag}>")
-    else:
-        out.append(f"<{el.tag}{_attrs(el)} />")
+def attrs(pairs: dict[str, str]) -> str:
+    """`` name="value"`` for each pair, values escaped: what goes after an element's name."""
+    return "".join(f' {k}="{attr(v)}"' for k, v in pairs.items())
 
 
-def to_xml(root: ET.Element) -> str:
-    """Indented XML text with a declaration: what ``ET.indent`` (one space a level) and ``ET.tostring`` write
-    for our trees (plain tags, no tails, no mixed content), in about a quarter less time (measured 12-13 → 8-11 ms
-    for a page's ALTO and PAGE together)."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n']
-    _write(root, "\n", out)
-    return "".join(out) + "\n"
+class XmlWriter:
+    """XML text written as the exporter walks the result tree, indented one space a level.
+
+    The output is what ``ET.indent`` and ``ET.tostring`` write for a tree without mixed content (an element
+    without children or text ends in `` />``). Building an ElementTree first and then walking it took over three
+    times as long on a Chinese page, whose every character is an element with a box: ALTO and PAGE of a
+    1,388-character bench page took 68 ms that way, 17-19 ms this way (identical bytes).
+    """
+
+    __slots__ = ("_bare", "_out", "_tags")
+
+    def __init__(self) -> None:
+        self._out: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+        self._tags: list[str] = []  # the elements open now, outermost first
+        self._bare = False  # the innermost open element has no child yet (its start tag lacks its '>')
+
+    def _child(self) -> None:
+        if self._tags:
+            if self._bare:
+                self._out.append(">")
+                self._bare = False
+            self._out.append(_PADS[len(self._tags)])
+
+    def open(self, tag: str, attributes: str = "") -> None:
+        """Start element ``tag``; ``attributes`` as ``attrs`` renders them. Children follow until ``close``."""
+        self._child()
+        self._out.append(f"<{tag}{attributes}")
+        self._tags.append(tag)
+        self._bare = True
+
+    def leaf(self, tag: str, attributes: str = "", text: str = "") -> None:
+        """An element without children: with ``text``, or empty."""
+        self._child()
+        if text:
+            self._out.append(f"<{tag}{attributes}>{text.translate(_TEXT_ESCAPES)}</{tag}>")
+        else:
+            self._out.append(f"<{tag}{attributes} />")
+
+    def close(self) -> None:
+        """End the innermost open element."""
+        tag = self._tags.pop()
+        if self._bare:
+            self._out.append(" />")
+            self._bare = False
+        else:
+            self._out.append(f"{_PADS[len(self._tags)]}</{tag}>")
+
+    def getvalue(self) -> str:
+        """The document so far, every open element closed."""
+        while self._tags:
+            self.close()
+        return "".join(self._out) + "\n"

@@ -14,11 +14,10 @@ from __future__ import annotations
 import json
 import logging
 import re
-import xml.etree.ElementTree as ET
 
 from ..errors import BadOptionError
 from ..model import TEXT_KINDS, BBox, Document, Line, Page
-from ._common import box_xywh, software, to_xml, xml_id
+from ._common import XmlWriter, attr, attrs, box_xywh, software, xml_id
 
 __all__ = ["ALTO_NS", "to_alto"]
 
@@ -30,12 +29,9 @@ _UNITS = ("pixel", "inch1200")
 DEFAULT_DPI = 300.0
 
 
-def _pos(el: ET.Element, b: BBox, scale: float) -> None:
+def _pos(b: BBox, scale: float) -> str:
     x, y, w, h = box_xywh(b, scale)
-    el.set("HPOS", str(x))
-    el.set("VPOS", str(y))
-    el.set("WIDTH", str(w))
-    el.set("HEIGHT", str(h))
+    return f' HPOS="{x}" VPOS="{y}" WIDTH="{w}" HEIGHT="{h}"'
 
 
 def _wc(c: float) -> str:
@@ -55,124 +51,137 @@ def _mended(block_text: str, a: Line, b: Line) -> str | None:
 
 
 def _line(
-    parent: ET.Element, line: Line, lid: str, scale: float, spaced: bool, hyp_end: str | None, hyp_start: str | None
+    w: XmlWriter, line: Line, lid: str, scale: float, spaced: bool, hyp_end: str | None, hyp_start: str | None
 ) -> None:
     """A TextLine; ``hyp_end``/``hyp_start``: the mended word this line ends/starts with (ALTO HypPart1/2)."""
-    el = ET.SubElement(parent, "TextLine", {"ID": lid})
-    _pos(el, line.bbox, scale)
+    w.open("TextLine", f' ID="{lid}"{_pos(line.bbox, scale)}')
     words = line.words
     if not words:  # an engine without word boxes: the whole line is one String
-        s = ET.SubElement(el, "String", {"ID": f"{lid}_s1", "CONTENT": line.text, "WC": _wc(line.confidence)})
-        _pos(s, line.bbox, scale)
+        head = f' ID="{lid}_s1" CONTENT="{attr(line.text)}" WC="{_wc(line.confidence)}"'
+        w.leaf("String", head + _pos(line.bbox, scale))
+        w.close()
         return
-    for n, w in enumerate(words):
+    for n, word in enumerate(words):
         if n and spaced:
             prev = words[n - 1].bbox
-            sp = ET.SubElement(el, "SP", {"ID": f"{lid}_sp{n}"})
-            gap = BBox(prev.x1, min(prev.y0, w.bbox.y0), max(prev.x1, w.bbox.x0), max(prev.y1, w.bbox.y1))
+            gap = BBox(prev.x1, min(prev.y0, word.bbox.y0), max(prev.x1, word.bbox.x0), max(prev.y1, word.bbox.y1))
             x, y, wd, _ = box_xywh(gap, scale)
-            sp.set("HPOS", str(x))
-            sp.set("VPOS", str(y))
-            sp.set("WIDTH", str(wd))
+            w.leaf("SP", f' ID="{lid}_sp{n}" HPOS="{x}" VPOS="{y}" WIDTH="{wd}"')
         last = n == len(words) - 1
-        content = w.text[:-1] if last and hyp_end else w.text
-        s = ET.SubElement(el, "String", {"ID": f"{lid}_s{n + 1}", "CONTENT": content, "WC": _wc(w.confidence)})
-        _pos(s, w.bbox, scale)
+        content = word.text[:-1] if last and hyp_end else word.text
+        head = f' ID="{lid}_s{n + 1}" CONTENT="{attr(content)}" WC="{_wc(word.confidence)}"{_pos(word.bbox, scale)}'
         if last and hyp_end:
-            s.set("SUBS_TYPE", "HypPart1")
-            s.set("SUBS_CONTENT", hyp_end)
+            head += f' SUBS_TYPE="HypPart1" SUBS_CONTENT="{attr(hyp_end)}"'
         elif n == 0 and hyp_start:
-            s.set("SUBS_TYPE", "HypPart2")
-            s.set("SUBS_CONTENT", hyp_start)
-        for k, ch in enumerate(w.chars):
-            g = ET.SubElement(
-                s, "Glyph", {"ID": f"{lid}_s{n + 1}_g{k + 1}", "CONTENT": ch.text, "GC": _wc(ch.confidence)}
+            head += f' SUBS_TYPE="HypPart2" SUBS_CONTENT="{attr(hyp_start)}"'
+        w.open("String", head)
+        for k, ch in enumerate(word.chars):
+            w.leaf(
+                "Glyph",
+                f' ID="{lid}_s{n + 1}_g{k + 1}" CONTENT="{attr(ch.text)}" GC="{_wc(ch.confidence)}"'
+                + _pos(ch.bbox, scale),
             )
-            _pos(g, ch.bbox, scale)
+        w.close()
         if last and hyp_end:
-            ET.SubElement(el, "HYP", {"CONTENT": w.text[-1]})
+            w.leaf("HYP", f' CONTENT="{attr(word.text[-1])}"')
+    w.close()
 
 
-def _page(layout: ET.Element, page: Page, scale: float, ro: ET.Element) -> None:
-    pid = xml_id(f"P{page.index + 1}_{page.page_id}" if page.page_id else f"P{page.index + 1}")
-    pel = ET.SubElement(
-        layout,
-        "Page",
-        {
-            "ID": pid,
-            "PHYSICAL_IMG_NR": str(page.index + 1),
-            "WIDTH": str(round(page.width * scale)),
-            "HEIGHT": str(round(page.height * scale)),
-        },
+def _page_id(page: Page) -> str:
+    return xml_id(f"P{page.index + 1}_{page.page_id}" if page.page_id else f"P{page.index + 1}")
+
+
+def _read(page: Page) -> list[str]:
+    """The ids of the page's blocks that are read (text and photos; rules are not), in reading order."""
+    return [xml_id(b.id) for b in page.blocks if b.kind in TEXT_KINDS or b.kind == "photo"]
+
+
+def _page(w: XmlWriter, page: Page, scale: float) -> None:
+    pid = _page_id(page)
+    head = (
+        f' ID="{pid}" PHYSICAL_IMG_NR="{page.index + 1}"'
+        f' WIDTH="{round(page.width * scale)}" HEIGHT="{round(page.height * scale)}"'
     )
     if page.orientation:
-        pel.set("ROTATION", str(page.orientation))
-    ps = ET.SubElement(pel, "PrintSpace", {"ID": f"{pid}_PS"})
-    _pos(ps, BBox(0, 0, page.width, page.height), scale)
-    group = ET.SubElement(ro, "OrderedGroup", {"ID": f"{pid}_RO"})
+        head += f' ROTATION="{page.orientation}"'
+    w.open("Page", head)
+    w.open("PrintSpace", f' ID="{pid}_PS"{_pos(BBox(0, 0, page.width, page.height), scale)}')
     spaced = page.lang == "en"
-    n_ref = 0
     for b in page.blocks:
-        bid = xml_id(b.id)
+        bid = xml_id(b.id)  # ids are NCNames (xml_id): nothing in them to escape
         if b.kind in TEXT_KINDS:
-            el = ET.SubElement(ps, "TextBlock", {"ID": bid, "TAGREFS": f"TAG_{b.kind}"})
-            _pos(el, b.bbox, scale)
+            w.open("TextBlock", f' ID="{bid}" TAGREFS="TAG_{b.kind}"{_pos(b.bbox, scale)}')
             hyps = [_mended(b.text, x, y) if spaced else None for x, y in zip(b.lines, b.lines[1:], strict=False)]
             for k, line in enumerate(b.lines):
                 hyp_end = hyps[k] if k < len(hyps) else None
                 hyp_start = hyps[k - 1] if k > 0 else None
-                _line(el, line, f"{bid}_l{k + 1}", scale, spaced, hyp_end, hyp_start)
+                _line(w, line, f"{bid}_l{k + 1}", scale, spaced, hyp_end, hyp_start)
+            w.close()
         elif b.kind == "photo":
-            el = ET.SubElement(ps, "Illustration", {"ID": bid, "TYPE": "photo", "TAGREFS": "TAG_photo"})
-            _pos(el, b.bbox, scale)
+            w.leaf("Illustration", f' ID="{bid}" TYPE="photo" TAGREFS="TAG_photo"{_pos(b.bbox, scale)}')
         else:
-            el = ET.SubElement(ps, "GraphicalElement", {"ID": bid, "TAGREFS": f"TAG_{b.kind}"})
-            _pos(el, b.bbox, scale)
-            continue  # rules are not read
-        n_ref += 1
-        ET.SubElement(group, "ElementRef", {"ID": f"{pid}_RO{n_ref}", "REF": bid})
+            w.leaf("GraphicalElement", f' ID="{bid}" TAGREFS="TAG_{b.kind}"{_pos(b.bbox, scale)}')
+    w.close()
+    w.close()
 
 
 def to_alto(doc: Document, unit: str = "pixel") -> str:
     """Document → ALTO 4.4 XML; every page of the document is a Page of the one Layout."""
     if unit not in _UNITS:
         raise BadOptionError(f"--alto-unit must be one of {', '.join(_UNITS)}, not {unit!r}")
-    root = ET.Element(
+    w = XmlWriter()
+    w.open(
         "alto",
-        {
-            "xmlns": ALTO_NS,
-            "xmlns:xsi": _XSI,
-            "xsi:schemaLocation": f"{ALTO_NS} http://www.loc.gov/alto/v4/alto-4-4.xsd",
-        },
+        attrs(
+            {
+                "xmlns": ALTO_NS,
+                "xmlns:xsi": _XSI,
+                "xsi:schemaLocation": f"{ALTO_NS} http://www.loc.gov/alto/v4/alto-4-4.xsd",
+            }
+        ),
     )
-    desc = ET.SubElement(root, "Description")
-    ET.SubElement(desc, "MeasurementUnit").text = unit
-    sii = ET.SubElement(desc, "sourceImageInformation")
-    ET.SubElement(sii, "fileName").text = doc.source
-    proc = ET.SubElement(desc, "OCRProcessing", {"ID": "OCR_0"})
-    step = ET.SubElement(proc, "ocrProcessingStep")
+    w.open("Description")
+    w.leaf("MeasurementUnit", "", unit)
+    w.open("sourceImageInformation")
+    w.leaf("fileName", "", doc.source)
+    w.close()
+    w.open("OCRProcessing", ' ID="OCR_0"')
+    w.open("ocrProcessingStep")
     models = doc.engine.get("models", {})
-    ET.SubElement(step, "processingStepDescription").text = (
+    w.leaf(
+        "processingStepDescription",
+        "",
         f"engine {doc.engine.get('engine', '')}; models "
-        + ", ".join(f"{k} (sha256 {v.get('sha256', '')[:16]})" for k, v in models.items())
+        + ", ".join(f"{k} (sha256 {v.get('sha256', '')[:16]})" for k, v in models.items()),
     )
-    ET.SubElement(step, "processingStepSettings").text = json.dumps(
-        {k: v for k, v in doc.settings.items() if k != "threads"}, ensure_ascii=False, sort_keys=True
-    )
-    sw = ET.SubElement(step, "processingSoftware")
+    settings = {k: v for k, v in doc.settings.items() if k != "threads"}
+    w.leaf("processingStepSettings", "", json.dumps(settings, ensure_ascii=False, sort_keys=True))
+    w.open("processingSoftware")
     name, version = software(doc)
-    ET.SubElement(sw, "softwareName").text = name
-    ET.SubElement(sw, "softwareVersion").text = version
-    ET.SubElement(
-        sw, "applicationDescription"
-    ).text = "PP-OCRv6 newspaper digitizer (straighten, layout, reading order)"
+    w.leaf("softwareName", "", name)
+    w.leaf("softwareVersion", "", version)
+    w.leaf("applicationDescription", "", "PP-OCRv6 newspaper digitizer (straighten, layout, reading order)")
+    w.close()
+    w.close()
+    w.close()
+    w.close()
     kinds = sorted({b.kind for p in doc.pages for b in p.blocks})
     if kinds:
-        tags = ET.SubElement(root, "Tags")
+        w.open("Tags")
         for k in kinds:
-            ET.SubElement(tags, "LayoutTag", {"ID": f"TAG_{k}", "LABEL": k, "DESCRIPTION": f"block kind {k}"})
-    ro = ET.SubElement(root, "ReadingOrder")
-    layout = ET.SubElement(root, "Layout")
+            w.leaf("LayoutTag", attrs({"ID": f"TAG_{k}", "LABEL": k, "DESCRIPTION": f"block kind {k}"}))
+        w.close()
+    # One OrderedGroup per page that has blocks to read (an empty group is not valid), none at all without.
+    groups = [(_page_id(p), ids) for p in doc.pages if (ids := _read(p))]
+    if groups:
+        w.open("ReadingOrder")
+        for pid, ids in groups:
+            w.open("OrderedGroup", f' ID="{pid}_RO"')
+            for n, ref in enumerate(ids):
+                w.leaf("ElementRef", f' ID="{pid}_RO{n + 1}" REF="{ref}"')
+            w.close()
+        w.close()
+    w.open("Layout")
     for page in doc.pages:
         scale = 1.0
         if unit == "inch1200":
@@ -180,10 +189,5 @@ def to_alto(doc: Document, unit: str = "pixel") -> str:
             if not page.dpi:
                 log.warning("page %s has no resolution; ALTO inch1200 assumes %g dpi", page.page_id, DEFAULT_DPI)
             scale = 1200.0 / dpi
-        _page(layout, page, scale, ro)
-    for group in list(ro):
-        if not len(group):  # a page without blocks: an empty OrderedGroup is not valid
-            ro.remove(group)
-    if not len(ro):
-        root.remove(ro)
-    return to_xml(root)
+        _page(w, page, scale)
+    return w.getvalue()

@@ -8,10 +8,8 @@ OrderedGroup of RegionRefIndexed.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
 from ..model import TEXT_KINDS, BBox, Document, Page, Point
-from ._common import software, to_xml, xml_id
+from ._common import XmlWriter, attr, attrs, software, xml_id
 
 __all__ = ["PAGE_NS", "to_page"]
 
@@ -45,79 +43,86 @@ def _points(pts: list[Point], page: Page) -> str:
 
 def _box_points(b: BBox, page: Page) -> str:
     """A box's corners as ``_points`` writes them, each coordinate clipped once (a page has thousands)."""
-    x0, x1 = (min(max(0, round(v)), page.width) for v in (b.x0, b.x1))
-    y0, y1 = (min(max(0, round(v)), page.height) for v in (b.y0, b.y1))
+    w, h = page.width, page.height
+    x0, x1 = min(max(0, round(b.x0)), w), min(max(0, round(b.x1)), w)
+    y0, y1 = min(max(0, round(b.y0)), h), min(max(0, round(b.y1)), h)
     return f"{x0},{y0} {x1},{y0} {x1},{y1} {x0},{y1}"
 
 
-def _text_equiv(parent: ET.Element, text: str, conf: float | None = None) -> None:
-    te = ET.SubElement(parent, "TextEquiv")
-    if conf is not None:
-        te.set("conf", f"{min(1.0, max(0.0, conf)):.3f}")
-    ET.SubElement(te, "Unicode").text = text
+def _text_equiv(w: XmlWriter, text: str, conf: float | None = None) -> None:
+    w.open("TextEquiv", f' conf="{min(1.0, max(0.0, conf)):.3f}"' if conf is not None else "")
+    w.leaf("Unicode", "", text)
+    w.close()
 
 
 def _page_xml(doc: Document, page: Page) -> str:
-    root = ET.Element(
+    w = XmlWriter()
+    w.open(
         "PcGts",
-        {
-            "xmlns": PAGE_NS,
-            "xmlns:xsi": _XSI,
-            "xsi:schemaLocation": f"{PAGE_NS} {PAGE_NS}/pagecontent.xsd",
-            "pcGtsId": xml_id(page.page_id or f"page{page.index + 1}"),
-        },
+        attrs(
+            {
+                "xmlns": PAGE_NS,
+                "xmlns:xsi": _XSI,
+                "xsi:schemaLocation": f"{PAGE_NS} {PAGE_NS}/pagecontent.xsd",
+                "pcGtsId": xml_id(page.page_id or f"page{page.index + 1}"),
+            }
+        ),
     )
-    md = ET.SubElement(root, "Metadata")
+    w.open("Metadata")
     name, version = software(doc)
-    ET.SubElement(md, "Creator").text = f"{name} {version} ({doc.engine.get('engine', '')})"
+    w.leaf("Creator", "", f"{name} {version} ({doc.engine.get('engine', '')})")
     created = doc.created or "1970-01-01T00:00:00+00:00"
-    ET.SubElement(md, "Created").text = created
-    ET.SubElement(md, "LastChange").text = created
-    pel = ET.SubElement(
-        root,
-        "Page",
-        {"imageFilename": page.source or doc.source, "imageWidth": str(page.width), "imageHeight": str(page.height)},
-    )
+    w.leaf("Created", "", created)
+    w.leaf("LastChange", "", created)
+    w.close()
+    pel = {"imageFilename": page.source or doc.source, "imageWidth": str(page.width), "imageHeight": str(page.height)}
     if page.orientation:
         # PAGE's orientation is the angle that makes the page upright, anticlockwise positive.
-        pel.set("orientation", f"{-float(page.orientation):g}")
+        pel["orientation"] = f"{-float(page.orientation):g}"
+    w.open("Page", attrs(pel))
     readable = [b for b in page.blocks if b.kind in TEXT_KINDS or b.kind == "photo"]
     if readable:
-        ro = ET.SubElement(pel, "ReadingOrder")
-        og = ET.SubElement(ro, "OrderedGroup", {"id": xml_id(f"{page.page_id}_ro"), "caption": "reading order"})
+        w.open("ReadingOrder")
+        w.open("OrderedGroup", f' id="{xml_id(f"{page.page_id}_ro")}" caption="reading order"')
         for n, b in enumerate(readable):
-            ET.SubElement(og, "RegionRefIndexed", {"index": str(n), "regionRef": xml_id(b.id)})
+            w.leaf("RegionRefIndexed", f' index="{n}" regionRef="{xml_id(b.id)}"')
+        w.close()
+        w.close()
     for b in page.blocks:
-        bid = xml_id(b.id)
+        bid = xml_id(b.id)  # ids are NCNames (xml_id): nothing in them to escape
         if b.kind in TEXT_KINDS:
-            custom = f"readingOrder {{index:{b.reading_index};}} structure {{type:{b.kind};}}"
-            if b.kind == "ad":
-                custom = f"readingOrder {{index:{b.reading_index};}} structure {{type:advertisement;}}"
-            reg = ET.SubElement(pel, "TextRegion", {"id": bid, "type": _TYPES.get(b.kind, "other"), "custom": custom})
+            kind = "advertisement" if b.kind == "ad" else b.kind
+            custom = f"readingOrder {{index:{b.reading_index};}} structure {{type:{kind};}}"
+            head = f' id="{bid}" type="{_TYPES.get(b.kind, "other")}" custom="{attr(custom)}"'
             if b.kind in ("headline", "subtitle"):
-                reg.set("primaryLanguage", "Chinese" if page.lang == "zh" else "English")
-            ET.SubElement(reg, "Coords", {"points": _box_points(b.bbox, page)})
+                head += f' primaryLanguage="{"Chinese" if page.lang == "zh" else "English"}"'
+            w.open("TextRegion", head)
+            w.leaf("Coords", f' points="{_box_points(b.bbox, page)}"')
             for k, line in enumerate(b.lines):
                 lid = f"{bid}_l{k + 1}"
-                tl = ET.SubElement(reg, "TextLine", {"id": lid})
-                ET.SubElement(tl, "Coords", {"points": _points(line.polygon, page)})
-                for n, w in enumerate(line.words):
-                    we = ET.SubElement(tl, "Word", {"id": f"{lid}_w{n + 1}"})
-                    ET.SubElement(we, "Coords", {"points": _box_points(w.bbox, page)})
-                    for g, ch in enumerate(w.chars):
-                        ge = ET.SubElement(we, "Glyph", {"id": f"{lid}_w{n + 1}_g{g + 1}"})
-                        ET.SubElement(ge, "Coords", {"points": _box_points(ch.bbox, page)})
-                        _text_equiv(ge, ch.text, ch.confidence)
-                    _text_equiv(we, w.text, w.confidence)
-                _text_equiv(tl, line.text, line.confidence)
-            _text_equiv(reg, b.text, b.confidence)
-        elif b.kind == "photo":
-            reg = ET.SubElement(pel, "ImageRegion", {"id": bid})
-            ET.SubElement(reg, "Coords", {"points": _box_points(b.bbox, page)})
+                w.open("TextLine", f' id="{lid}"')
+                w.leaf("Coords", f' points="{_points(line.polygon, page)}"')
+                for n, word in enumerate(line.words):
+                    wid = f"{lid}_w{n + 1}"
+                    w.open("Word", f' id="{wid}"')
+                    w.leaf("Coords", f' points="{_box_points(word.bbox, page)}"')
+                    for g, ch in enumerate(word.chars):
+                        w.open("Glyph", f' id="{wid}_g{g + 1}"')
+                        w.leaf("Coords", f' points="{_box_points(ch.bbox, page)}"')
+                        _text_equiv(w, ch.text, ch.confidence)
+                        w.close()
+                    _text_equiv(w, word.text, word.confidence)
+                    w.close()
+                _text_equiv(w, line.text, line.confidence)
+                w.close()
+            _text_equiv(w, b.text, b.confidence)
+            w.close()
         else:
-            reg = ET.SubElement(pel, "SeparatorRegion", {"id": bid})
-            ET.SubElement(reg, "Coords", {"points": _box_points(b.bbox, page)})
-    return to_xml(root)
+            # Photos are ImageRegion, rules SeparatorRegion: a box each, nothing to read.
+            w.open("ImageRegion" if b.kind == "photo" else "SeparatorRegion", f' id="{bid}"')
+            w.leaf("Coords", f' points="{_box_points(b.bbox, page)}"')
+            w.close()
+    return w.getvalue()
 
 
 def to_page(doc: Document) -> str:
