@@ -159,12 +159,9 @@ def test_grey_level_is_the_percentile() -> None:
     assert abs(grey_level(strided, 0.9) - float(np.percentile(strided, 90))) <= 1.0
 
 
-def test_recognition_shared_out_over_threads_reads_each_line_into_its_own_place() -> None:
-    """Batches read side by side (one single-threaded run per core) come back in the lines' order, with what a
-    one-thread engine reads."""
+def _twelve_lines_page() -> np.ndarray:
+    """Twelve lines "Line i wide wide ..." of different widths (so sorting by width shuffles them), BGR."""
     from PIL import Image, ImageDraw, ImageFont
-
-    from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
 
     try:
         font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
@@ -172,9 +169,17 @@ def test_recognition_shared_out_over_threads_reads_each_line_into_its_own_place(
         font = ImageFont.load_default(size=30)
     im = Image.new("RGB", (1400, 1000), "white")
     d = ImageDraw.Draw(im)
-    for i in range(12):  # widths differ, so sorting by width shuffles the lines across the batches
+    for i in range(12):
         d.text((40, 30 + i * 80), f"Line {i} " + "wide " * ((i * 5) % 12), font=font, fill="black")
-    page = np.ascontiguousarray(np.asarray(im)[:, :, ::-1])
+    return np.ascontiguousarray(np.asarray(im)[:, :, ::-1])
+
+
+def test_recognition_shared_out_over_threads_reads_each_line_into_its_own_place() -> None:
+    """Batches read side by side (one single-threaded run per core) come back in the lines' order, with what a
+    one-thread engine reads."""
+    from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
+
+    page = _twelve_lines_page()
     one = PPOCREngine(PPOCRSettings(speed="fast", threads=1, rec_batch=2))
     two = PPOCREngine(PPOCRSettings(speed="fast", threads=2, rec_batch=2))
     assert two.recognizers[0].sess1 is not two.recognizers[0].sess  # the shared-out path is the one tested
@@ -190,19 +195,9 @@ def test_recognition_shared_out_over_threads_reads_each_line_into_its_own_place(
 def test_a_line_reads_the_same_alone_as_among_other_lines() -> None:
     """The default runs one line per model run: no line is padded to a wider neighbour's width, so what a line
     reads does not depend on what else is on the page."""
-    from PIL import Image, ImageDraw, ImageFont
-
     from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
 
-    try:
-        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 30)
-    except OSError:
-        font = ImageFont.load_default(size=30)
-    im = Image.new("RGB", (1400, 1000), "white")
-    d = ImageDraw.Draw(im)
-    for i in range(12):
-        d.text((40, 30 + i * 80), f"Line {i} " + "wide " * ((i * 5) % 12), font=font, fill="black")
-    page = np.ascontiguousarray(np.asarray(im)[:, :, ::-1])
+    page = _twelve_lines_page()
     engine = PPOCREngine(PPOCRSettings(speed="fast", threads=1))
     quads = sorted(engine.detect(page), key=lambda q: float(q[:, 1].mean()))
     assert len(quads) == 12
