@@ -326,7 +326,7 @@ def _reader_pool(threads: int) -> ThreadPoolExecutor:
 
 
 class Recognizer:
-    """CTC text recognition of line crops, batched by width, with character positions."""
+    """CTC text recognition of line crops in runs of ``rec_batch`` lines of like width, with character positions."""
 
     def __init__(self, key: str, path: Path, dict_path: Path | None, s: PPOCRSettings, int8: bool = False) -> None:
         self.key = key
