@@ -64,6 +64,41 @@ def test_tune_allocator_limits_arenas_and_yields_to_the_environment(tmp_path: Pa
     assert said == "False" and theirs == 3  # the user's own setting rules
 
 
+# Page faults of a 64 MB block (a large page's image) allocated, filled and freed ten times over.
+_FAULTS = textwrap.dedent(
+    """
+    import resource, sys
+    import numpy as np
+    from digitizer.memory import tune_allocator
+    print(tune_allocator(2) if sys.argv[1] == "tuned" else "untouched")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(10):
+        block = np.empty(64 << 20, np.uint8)
+        block[::4096] = 1
+        del block
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+    """
+)
+
+
+def _faults(how: str, env: dict[str, str] | None = None) -> int:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))}
+    out = subprocess.run(
+        [sys.executable, "-c", _FAULTS, how], capture_output=True, text=True, check=True, env={**keep, **(env or {})}
+    ).stdout.split()
+    return int(out[1])
+
+
+@glibc
+def test_freed_blocks_are_reused_not_faulted_in_afresh() -> None:
+    # Tuned, the block is faulted in once and then reused from the heap; by default glibc maps a block this
+    # large afresh at every allocation (how many faults a block takes depends on the kernel's huge pages).
+    tuned = _faults("tuned")
+    assert tuned > 0 and _faults("untouched") > 5 * tuned
+    # Thresholds the environment sets rule (here glibc's own defaults, spelled out).
+    assert _faults("tuned", {"MALLOC_MMAP_THRESHOLD_": str(128 << 10)}) > 5 * tuned
+
+
 @glibc
 def test_freed_memory_is_handed_back_only_above_the_budget() -> None:
     rss = resident_mb()
