@@ -74,7 +74,7 @@ def hold_freed_memory(mallopt: Any = None) -> bool:
     glibc maps every block over its mmap threshold afresh and hands a free heap top over its trim threshold back
     at once, and memory handed back costs a page fault per 4 kB when used again. On 30 bench pages (2 cores) those
     faults took a tenth of the time: raising both thresholds (to ``MMAP_ABOVE_MB`` and ``TRIM_ABOVE_MB``) made
-    ``balanced`` 10% and ``best`` 9% faster, with peaks of 0.89 and 1.06 GB instead of 0.70 and 0.85.
+    ``balanced`` 10% and ``best`` 9% faster, with peaks of 0.79 and 1.05 GB instead of 0.70 and 0.82.
     ``release_freed_memory`` still hands memory back between pages above ``TRIM_ABOVE_MB``. Thresholds the
     environment sets (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``, ``GLIBC_TUNABLES``) rule.
     """
