@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import MissingDependencyError
+from .models import load_onnx
 
 __all__ = ["split_concat_convs"]
 
@@ -42,12 +42,9 @@ def _channels(model: Any) -> dict[str, int]:
 
 @cache
 def _rewrite(path: Path, size: int, mtime: float) -> tuple[bytes, str, int]:
-    try:
-        import onnx
-        from onnx import helper, numpy_helper
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise MissingDependencyError("the onnx package is not installed; run `make install`") from exc
-    model = onnx.load(str(path))
+    model = load_onnx(path)
+    from onnx import helper, numpy_helper  # present: load_onnx imported the package
+
     graph = model.graph
     weights = {w.name: w for w in graph.initializer}
     readers: dict[str, list[Any]] = {}

@@ -15,19 +15,17 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MissingDependencyError, ModelFileError
+from ..errors import ModelFileError
+from .models import load_onnx
 
 __all__ = ["int8_classifier"]
 
 
 @cache
 def _rewrite(path: Path, size: int, mtime: float) -> tuple[bytes, str]:
-    try:
-        import onnx
-        from onnx import helper, numpy_helper
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise MissingDependencyError("the onnx package is not installed; run `make install`") from exc
-    model = onnx.load(str(path))
+    model = load_onnx(path)
+    from onnx import helper, numpy_helper  # present: load_onnx imported the package
+
     graph = model.graph
     weights = {w.name: w for w in graph.initializer}
     matmuls = [n for n in graph.node if n.op_type == "MatMul" and n.input[1] in weights]

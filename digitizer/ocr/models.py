@@ -10,10 +10,11 @@ import importlib.util
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from ..errors import ModelFileError
+from ..errors import MissingDependencyError, ModelFileError
 
-__all__ = ["MODELS", "ModelFile", "resolve_model"]
+__all__ = ["MODELS", "ModelFile", "load_onnx", "resolve_model"]
 
 
 @dataclass(frozen=True)
@@ -127,3 +128,12 @@ def file_sha256(path: Path) -> str:
     """sha256 of a file (cached by size and mtime)."""
     st = path.stat()
     return _sha256(path, st.st_size, st.st_mtime)
+
+
+def load_onnx(path: Path) -> Any:
+    """The ONNX model at ``path`` as the ``onnx`` package's ModelProto (for rewriting in memory at load time)."""
+    try:
+        import onnx
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise MissingDependencyError("the onnx package is not installed; run `make install`") from exc
+    return onnx.load(str(path))
