@@ -32,6 +32,11 @@ def test_classifier_weights_are_rewritten_to_int8_within_half_a_step() -> None:
     assert q.dtype == np.int8 and q.shape == original.shape == (80, 6906)
     assert node.input[1].removesuffix("_int8") not in w_after  # the float weights are gone
     assert np.abs(q.astype(np.float32) * scale - original).max() <= scale.max() / 2 + 1e-7
+    # The layer's bias is the product's fifth input, unchanged, and the Add that added it is gone.
+    assert len(node.input) == 5 and np.array_equal(w_after[node.input[4]], w_before[node.input[4]])
+    assert w_after[node.input[4]].shape == (6906,)
+    assert ops.count("Add") == [n.op_type for n in before.graph.node].count("Add") - 1
+    assert not any(node.output[0] in n.input and n.op_type == "Add" for n in after.graph.node)
 
 
 @pytest.mark.models

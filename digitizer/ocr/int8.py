@@ -3,7 +3,9 @@
 The last layer of a PP-OCR recognizer maps every time step's features to a score for each character of its list
 (80 → 6,906 for PP-OCRv6 tiny): a tenth of the tiny model's time. Its weights quantized to int8 (per character,
 symmetric) and run by onnxruntime's ``DynamicQuantizeMatMul`` made the tiny recognizer 4-7% faster on 1,444 lines
-of 8 tuning pages, with 3 lines read differently (4 characters in 18,589). Nothing is written to disk: the
+of 8 tuning pages, with 3 lines read differently (4 characters in 18,589). The layer's bias, a separate Add
+over the same 6,906 scores, becomes the quantized product's own bias input: the same numbers in one pass less
+(the tiny recognizer 3% faster on 1,016 lines, every output bit-identical). Nothing is written to disk: the
 pinned file is checked as always, and the rewritten model lives in memory only.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,22 +49,35 @@ def _rewrite(path: Path, size: int, mtime: float) -> tuple[bytes, str]:
             numpy_helper.from_array(np.zeros(scale.shape, np.int8), name + "_zero"),
         ]
     )
+    inputs = [node.input[0], name + "_int8", name + "_scale", name + "_zero"]
+    outputs = list(node.output)
+    bias = _bias_add(graph, node.output[0], weights, w.shape[1])
+    if bias is not None:  # y = x·W + b in one kernel: the Add goes, its output is the product's
+        inputs.append(next(i for i in bias.input if i in weights))
+        outputs = list(bias.output)
+        graph.node.remove(bias)
     index = list(graph.node).index(node)
     graph.node.remove(node)
     graph.node.insert(
         index,
-        helper.make_node(
-            "DynamicQuantizeMatMul",
-            [node.input[0], name + "_int8", name + "_scale", name + "_zero"],
-            list(node.output),
-            name=node.name + "_int8",
-            domain="com.microsoft",
-        ),
+        helper.make_node("DynamicQuantizeMatMul", inputs, outputs, name=node.name + "_int8", domain="com.microsoft"),
     )
     if not any(o.domain == "com.microsoft" for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     data = model.SerializeToString()
     return data, hashlib.sha256(data).hexdigest()
+
+
+def _bias_add(graph: Any, product: str, weights: dict[str, Any], n: int) -> Any:
+    """The Add that alone reads ``product`` and adds a constant vector of ``n`` values to it, or None."""
+    readers = [x for x in graph.node if product in x.input]
+    if len(readers) != 1 or readers[0].op_type != "Add" or any(o.name == product for o in graph.output):
+        return None
+    add = readers[0]
+    other = [i for i in add.input if i != product]
+    if len(other) != 1 or other[0] not in weights or list(weights[other[0]].dims) != [n]:
+        return None
+    return add
 
 
 def int8_classifier(path: Path) -> tuple[bytes, str]:
