@@ -36,6 +36,39 @@ def test_cascade_rereads_lines_with_a_traditional_form() -> None:
     assert not eng._doubtful("全年订阅", 0.97, chars)
 
 
+class _Reader:
+    """A stand-in recognizer: the same reading for every crop."""
+
+    def __init__(self, key: str, text: str, conf: float) -> None:
+        self.key, self.text, self.conf = key, text, conf
+
+    def __call__(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[tuple[str, float, float, float]]]]:
+        chars = [(c, 10.0 * i, 10.0 * i + 9, self.conf) for i, c in enumerate(self.text)]
+        return [(self.text, self.conf, chars) for _ in crops]
+
+
+def _cascade(first: tuple[str, float], second: tuple[str, float]) -> tuple[str, str]:
+    from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
+
+    eng = PPOCREngine.__new__(PPOCREngine)  # the cascade's logic only: no models loaded
+    eng.s, eng.classifier = PPOCRSettings(speed="balanced"), None
+    eng.recognizers = [_Reader("tiny", *first), _Reader("small", *second)]  # type: ignore[list-item]
+    page = np.full((60, 400, 3), 255, np.uint8)
+    quad = np.array([[10, 10], [390, 10], [390, 50], [10, 50]], np.float32)
+    (line,) = eng.recognize(page, [quad])
+    return line.text, line.model
+
+
+def test_cascade_keeps_word_spaces_the_second_reader_drops() -> None:
+    # The first reading is doubtful (0.85 < 0.93), so the second model reads the line again.
+    assert _cascade(("bus  line will", 0.85), ("buslinewill", 0.95)) == ("bus  line will", "tiny")
+    # A surer second reading that changes letters, or only drops a trailing space, is taken.
+    assert _cascade(("bus  lime will", 0.85), ("bus line will", 0.95)) == ("bus line will", "small")
+    assert _cascade(("from ", 0.85), ("from", 0.95)) == ("from", "small")
+    # A less sure second reading is never taken.
+    assert _cascade(("bus line will", 0.85), ("bus line wil", 0.80)) == ("bus line will", "tiny")
+
+
 def _ocr_line(grey: np.ndarray, text: str, inks: list[int], x0: int = 20, cw: int = 20):  # type: ignore[no-untyped-def]
     """A line of ``text`` whose characters are drawn as blocks of the given grey levels."""
     from digitizer.ocr.base import CharBox, OcrLine

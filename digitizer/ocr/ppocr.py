@@ -478,6 +478,18 @@ def _has_vertical_text(quads: list[np.ndarray]) -> bool:
     return tall >= 2
 
 
+def _keep_first(first: str, first_conf: float, second: str, second_conf: float) -> bool:
+    """Whether a cascade keeps its first reading of a line over the second model's.
+
+    The second is kept when it is surer, except where it differs only by dropping word spaces: the small
+    recognizer reads the wide gaps of a justified English line as nothing (``bus  line will`` came back as
+    ``buslinewill``, 3 lines of 18 English pages), and glued words are worse than a doubtful space.
+    """
+    if second_conf < first_conf:
+        return True
+    return "".join(second.split()) == "".join(first.split()) and len(second.split()) < len(first.split())
+
+
 class PPOCREngine:
     """The default engine: PP-OCRv6 detection and a tiny/small recognition cascade on onnxruntime."""
 
@@ -558,8 +570,8 @@ class PPOCREngine:
             retry = []
             for i, (text, conf, chars) in zip(todo, results, strict=True):
                 ln = lines[i]
-                if level > 0 and conf < ln.confidence:
-                    continue  # the second opinion is less sure: keep the first
+                if level > 0 and _keep_first(ln.text, ln.confidence, text, conf):
+                    continue
                 ln.text, ln.confidence, ln.model = text, conf, rec.key
                 cw = crops[i].shape[1]
                 spans = np.array([c[1:3] for c in chars], np.float64).reshape(-1, 2)
