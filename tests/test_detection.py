@@ -46,6 +46,11 @@ class _Reader:
         chars = [(c, 10.0 * i, 10.0 * i + 9, self.conf) for i, c in enumerate(self.text)]
         return [(self.text, self.conf, chars) for _ in crops]
 
+    def read_alone(
+        self, crop: np.ndarray, threaded: bool = False
+    ) -> tuple[str, float, list[tuple[str, float, float, float]]]:
+        return self([crop])[0]
+
 
 def _cascade(first: tuple[str, float], second: tuple[str, float]) -> tuple[str, str]:
     from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
@@ -67,6 +72,54 @@ def test_cascade_keeps_word_spaces_the_second_reader_drops() -> None:
     assert _cascade(("from ", 0.85), ("from", 0.95)) == ("from", "small")
     # A less sure second reading is never taken.
     assert _cascade(("bus line will", 0.85), ("bus line wil", 0.80)) == ("bus line will", "tiny")
+
+
+class _WidthReader:
+    """A stand-in recognizer that reads a crop as its width, doubtful (0.5) where the width is even; it logs its
+    reads, and each read takes a moment, as a model's does."""
+
+    def __init__(self, key: str, log: list[tuple[str, int]]) -> None:
+        self.key, self.log = key, log
+
+    def read_alone(
+        self, crop: np.ndarray, threaded: bool = False
+    ) -> tuple[str, float, list[tuple[str, float, float, float]]]:
+        import time
+
+        time.sleep(0.002)
+        w = crop.shape[1]
+        self.log.append((self.key, w))
+        text = f"{self.key}{w}"
+        conf = 0.5 if self.key == "tiny" and w % 2 == 0 else 0.99
+        return text, conf, [(c, 5.0 * i, 5.0 * i + 4, conf) for i, c in enumerate(text)]
+
+
+def test_cascade_rereads_doubtful_lines_early_and_puts_every_reading_in_its_place() -> None:
+    """With two reader threads, each line gets its own reading; a doubtful line is read again as soon as its
+    first reading is in (not after every line's first reading), and only doubtful lines are."""
+    from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
+
+    eng = PPOCREngine.__new__(PPOCREngine)  # the cascade's logic only: no models loaded
+    eng.s, eng.classifier = PPOCRSettings(speed="balanced", threads=2), None
+    log: list[tuple[str, int]] = []
+    eng.recognizers = [_WidthReader("tiny", log), _WidthReader("small", log)]  # type: ignore[list-item]
+    page = np.full((2000, 1200, 3), 255, np.uint8)
+    widths = [300 + 17 * i for i in range(40)]  # half of them even
+    quads = [
+        np.array([[10, 40 * i], [10 + w, 40 * i], [10 + w, 40 * i + 30], [10, 40 * i + 30]], np.float32)
+        for i, w in enumerate(widths)
+    ]
+    lines = eng.recognize(page, quads)
+    for ln, w in zip(lines, widths, strict=True):
+        key = "small" if w % 2 == 0 else "tiny"
+        assert (ln.text, ln.model) == (f"{key}{w}", key)
+        assert len(ln.chars) == len(ln.text)
+        assert ln.chars[0].quad[0] == pytest.approx([10, ln.quad[0][1]])  # spans placed on the page
+    assert sorted(w for k, w in log if k == "small") == sorted(w for w in widths if w % 2 == 0)
+    assert len(log) == 60
+    first_reread = next(n for n, (k, _) in enumerate(log) if k == "small")
+    last_first_read = max(n for n, (k, _) in enumerate(log) if k == "tiny")
+    assert first_reread < last_first_read / 2
 
 
 def _ocr_line(grey: np.ndarray, text: str, inks: list[int], x0: int = 20, cw: int = 20):  # type: ignore[no-untyped-def]
