@@ -247,20 +247,33 @@ def _contrast_ok(grey: np.ndarray, box: Box, paper: float) -> bool:
     return (hi - lo) > 70 and lo < paper - 60
 
 
+def _char_inks(chars: list[CharBox], grey: np.ndarray) -> list[float | None]:
+    """Each character's darkest pixel within its box (a full stop counts too); None for a space or an empty box."""
+    h, w = grey.shape
+    quads = np.array([cb.quad for cb in chars], np.float32)
+    lows = np.maximum(quads.min(axis=1), 0).astype(int)
+    highs = np.minimum(quads.max(axis=1), [w, h]).astype(int)
+    x0, y0, x1, y1 = lows[:, 0], lows[:, 1], highs[:, 0], highs[:, 1]
+    real = [not cb.text.isspace() for cb in chars]
+    if y1[0] > y0[0] and (y0 == y0[0]).all() and (y1 == y1[0]).all() and (x1 > x0).all() and (x0[1:] == x1[:-1]).all():
+        # A level line of boxes side by side, each the line's height (as the recognizer's spans come): the
+        # column minima once, then the least of each box's columns (the same pixels, in two numpy calls).
+        cols = grey[y0[0] : y1[0], x0[0] : x1[-1]].min(axis=0)
+        darkest = np.minimum.reduceat(cols, x0 - x0[0]).tolist()
+        return [float(v) if r else None for r, v in zip(real, darkest, strict=True)]
+    inks: list[float | None] = []
+    for r, (a, c), (b, d) in zip(real, lows.tolist(), highs.tolist(), strict=True):
+        crop = grey[c:d, a:b]
+        inks.append(float(crop.min()) if r and crop.size else None)
+    return inks
+
+
 def trim_faint_ends(o: OcrLine, grey: np.ndarray, paper: float) -> None:
     """Drop characters at a line's ends whose ink is far paler than the line's own: bleed-through from the
     reverse page that the detector ran into the line (``home`` + a mirrored ``APPLIANCE REPAIR``)."""
     if o.vertical or len(o.chars) < 3:
         return
-    h, w = grey.shape
-    inks: list[float | None] = []
-    quads = np.array([cb.quad for cb in o.chars], np.float32)
-    lows = np.maximum(quads.min(axis=1), 0).astype(int).tolist()
-    highs = np.minimum(quads.max(axis=1), [w, h]).astype(int).tolist()
-    for cb, (x0, y0), (x1, y1) in zip(o.chars, lows, highs, strict=True):
-        crop = grey[y0:y1, x0:x1]
-        # the darkest pixel: a full stop counts too
-        inks.append(None if cb.text.isspace() or not crop.size else float(crop.min()))
+    inks = _char_inks(o.chars, grey)
     known = [v for v in inks if v is not None]
     if len(known) < 3:
         return
