@@ -155,6 +155,38 @@ def test_a_line_of_even_ink_and_a_pale_full_stop_are_kept() -> None:
     assert line.text == "at home."
 
 
+def test_character_inks_are_each_box_s_darkest_pixel_on_level_and_leaning_lines() -> None:
+    """The darkest pixel of each character box: for a level line of boxes side by side (column minima once) and
+    for boxes at different heights (box by box) alike, spaces and empty boxes None."""
+    from digitizer.layout import _char_inks
+    from digitizer.ocr.base import CharBox
+
+    rng = np.random.default_rng(3)
+    grey = rng.integers(0, 256, (80, 400), dtype=np.uint8)
+
+    def box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+    def by_box(chars: list[CharBox]) -> list[float | None]:
+        out: list[float | None] = []
+        for cb in chars:
+            x0, y0 = np.maximum(cb.quad.min(axis=0), 0).astype(int)
+            x1, y1 = np.minimum(cb.quad.max(axis=0), [400, 80]).astype(int)
+            crop = grey[y0:y1, x0:x1]
+            out.append(None if cb.text.isspace() or not crop.size else float(crop.min()))
+        return out
+
+    level = [CharBox(c, box(10 + 17 * i, 20, 27 + 17 * i, 45), 0.9) for i, c in enumerate("ab cdefg")]
+    level.append(CharBox("h", box(146, 20, 420, 45), 0.9))  # runs off the page: clipped
+    leaning = [CharBox(c, box(10 + 17 * i, 20 + i, 27 + 17 * i, 45 + i), 0.9) for i, c in enumerate("ab cd")]
+    leaning.append(CharBox("e", box(200, 30, 200, 50), 0.9))  # no width: None
+    for chars in (level, leaning):
+        got = _char_inks(chars, grey)
+        assert got == by_box(chars)
+        assert got[2] is None and all(v is not None for v in got[:2])
+    assert _char_inks(leaning, grey)[-1] is None
+
+
 def test_vertical_text_is_recognized_from_tall_boxes() -> None:
     from digitizer.ocr.ppocr import _has_vertical_text
 
