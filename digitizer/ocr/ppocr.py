@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 #: A recognizer's reading of one line: text, confidence, and per character (char, x0, x1, confidence) in the
 #: crop's pixel columns.
-Reading = tuple[str, float, list[tuple[str, float, float, float]]]
+Chars = list[tuple[str, float, float, float]]
+Reading = tuple[str, float, Chars]
 
 #: speed preset → recognizer models, first reads every line, the second re-reads the doubtful ones.
 SPEED_PRESETS: dict[str, tuple[str, ...]] = {
@@ -371,7 +372,7 @@ class Recognizer:
         # CTC blank first, space last: the layout PaddleOCR trains with ("use_space_char").
         self.charset = ["", *chars, " "]
 
-    def __call__(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[tuple[str, float, float, float]]]]:
+    def __call__(self, crops: list[np.ndarray]) -> list[Reading]:
         """Per crop: (text, confidence, [(char, x0, x1, conf)] in the crop's pixel columns)."""
         ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
         order = np.argsort(ratios).tolist()
@@ -416,9 +417,7 @@ class Recognizer:
         for k, j in enumerate(batch):
             out[j] = self._decode(probs[k], bw, widths[k], crops[j].shape[1])
 
-    def _decode(
-        self, prob: np.ndarray, padded_w: int, resized_w: int, crop_w: int
-    ) -> tuple[str, float, list[tuple[str, float, float, float]]]:
+    def _decode(self, prob: np.ndarray, padded_w: int, resized_w: int, crop_w: int) -> Reading:
         """CTC greedy decoding, with each character's span: from halfway to its left neighbour to halfway to
         its right one (the outer characters get half their neighbour's distance, or two steps alone)."""
         idx = prob.argmax(axis=1)
@@ -582,7 +581,7 @@ class PPOCREngine:
             self._cascade_by_level(crops, lines)
         return lines
 
-    def _take(self, level: int, ln: OcrLine, reading: Reading, kept: list[Any], j: int) -> bool:
+    def _take(self, level: int, ln: OcrLine, reading: Reading, kept: list[Chars], j: int) -> bool:
         """Give line ``j`` (``ln``) the reading of recognizer ``level`` unless the cascade keeps the one it has (the
         kept reading's characters go to ``kept[j]``); return whether the next recognizer should read it again."""
         text, conf, chars = reading
@@ -593,7 +592,7 @@ class PPOCREngine:
         return level + 1 < len(self.recognizers) and self._doubtful(text, conf, chars)
 
     @staticmethod
-    def _place_chars(ln: OcrLine, chars: list[tuple[str, float, float, float]], crop_w: int) -> None:
+    def _place_chars(ln: OcrLine, chars: Chars, crop_w: int) -> None:
         """Give ``ln`` its kept reading's characters, their spans (crop columns) turned into quads on the page."""
         spans = np.array([c[1:3] for c in chars], np.float64).reshape(-1, 2)
         boxes = _char_quads(ln.quad, crop_w, spans, ln.vertical)
@@ -601,7 +600,7 @@ class PPOCREngine:
 
     def _cascade_by_level(self, crops: list[np.ndarray], lines: list[OcrLine]) -> None:
         """Each recognizer in turn reads every line the one before found doubtful, in runs of ``rec_batch``."""
-        kept: list[Any] = [[] for _ in lines]
+        kept: list[Chars] = [[] for _ in lines]
         todo = list(range(len(lines)))
         for level, rec in enumerate(self.recognizers):
             if not todo:
@@ -627,7 +626,7 @@ class PPOCREngine:
         ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
         queues: list[deque[int]] = [deque(sorted(range(n), key=lambda j: -ratios[j]))]
         queues += [deque() for _ in range(1, levels)]
-        kept: list[Any] = [[] for _ in lines]
+        kept: list[Chars] = [[] for _ in lines]
         busy = 0
         cond = threading.Condition()
         workers = max(1, min(self.s.threads, n))
@@ -677,7 +676,7 @@ class PPOCREngine:
             for q, (t, c, _) in zip(quads, rec(crops), strict=True)
         ]
 
-    def _doubtful(self, text: str, conf: float, chars: list[tuple[str, float, float, float]]) -> bool:
+    def _doubtful(self, text: str, conf: float, chars: Chars) -> bool:
         """Whether the cascade's next model should re-read a line: low line or character confidence."""
         if not text:
             return True
