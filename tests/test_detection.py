@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from digitizer.ocr.ppocr import _level, _rare_hanzi
+from digitizer.ocr.ppocr import Reading, _level, _rare_hanzi
 
 
 def test_rare_or_traditional_hanzi_are_flagged() -> None:
@@ -42,13 +42,11 @@ class _Reader:
     def __init__(self, key: str, text: str, conf: float) -> None:
         self.key, self.text, self.conf = key, text, conf
 
-    def __call__(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[tuple[str, float, float, float]]]]:
+    def __call__(self, crops: list[np.ndarray]) -> list[Reading]:
         chars = [(c, 10.0 * i, 10.0 * i + 9, self.conf) for i, c in enumerate(self.text)]
         return [(self.text, self.conf, chars) for _ in crops]
 
-    def read_alone(
-        self, crop: np.ndarray, threaded: bool = False
-    ) -> tuple[str, float, list[tuple[str, float, float, float]]]:
+    def read_alone(self, crop: np.ndarray, threaded: bool = False) -> Reading:
         return self([crop])[0]
 
 
@@ -81,9 +79,7 @@ class _WidthReader:
     def __init__(self, key: str, log: list[tuple[str, int]]) -> None:
         self.key, self.log = key, log
 
-    def read_alone(
-        self, crop: np.ndarray, threaded: bool = False
-    ) -> tuple[str, float, list[tuple[str, float, float, float]]]:
+    def read_alone(self, crop: np.ndarray, threaded: bool = False) -> Reading:
         import time
 
         time.sleep(0.002)
