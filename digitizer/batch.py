@@ -10,25 +10,25 @@ in place, so killing a run at any moment loses no finished page and leaves no ha
 
 from __future__ import annotations
 
+import errno
+import functools
 import glob
 import hashlib
 import json
 import logging
-import multiprocessing as mp
 import os
 import sys
 import time
-import traceback
-from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from .errors import BadOptionError, DigitizerError, InputNotFoundError
+from .errors import BadOptionError, DigitizerError, ExitCode, InputNotFoundError, OutputError
+from .files import atomic_write, ensure_writable_dir, os_error_text
 from .memory import tune_allocator
+from .pool import LocalPool
 
 __all__ = [
     "BatchSettings",
@@ -57,6 +57,7 @@ class PageTask:
     pages: int
     sha256: str
     out_stem: str
+    pixels: int = 0  # the page's size, from its header: what the default page timeout scales with
 
 
 @dataclass(frozen=True)
@@ -106,16 +107,29 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _expand(raw: str) -> list[Path]:
+    """An argument as paths: an existing file or folder as it is (its name may hold ``[``, ``*`` or ``?``),
+    otherwise a glob pattern."""
+    p = Path(raw)
+    if p.exists() or not any(c in raw for c in "*?["):
+        return [p]
+    return [Path(x) for x in sorted(glob.glob(raw, recursive=True))]
+
+
 def discover(inputs: Iterable[str | Path]) -> list[tuple[Path, str]]:
     """(file, output stem) for every scan named: files as given, folders recursively, glob patterns expanded.
 
     A file found in a folder keeps its path relative to that folder in its output stem, so that ``a/001.jpg``
     and ``b/001.jpg`` do not overwrite each other.
+
+    Raises:
+        InputNotFoundError: a name that is no file or folder, or a pattern that matches nothing.
+        BadOptionError: two inputs would write the same outputs.
     """
     found: list[tuple[Path, str]] = []
     for raw in inputs:
         s = str(raw)
-        paths = [Path(p) for p in sorted(glob.glob(s, recursive=True))] if any(c in s for c in "*?[") else [Path(s)]
+        paths = _expand(s)
         if not paths:
             raise InputNotFoundError(f"{s}: no file matches")
         for p in paths:
@@ -142,26 +156,43 @@ def discover(inputs: Iterable[str | Path]) -> list[tuple[Path, str]]:
     return unique
 
 
-def plan(files: list[tuple[Path, str]]) -> tuple[list[PageTask], list[dict[str, Any]]]:
-    """Page tasks for the files; files that cannot be opened become failure records straight away."""
-    from .load import count_pages
+def _failure(f: Path, page: int | None, exc: BaseException) -> dict[str, Any]:
+    """The manifest record of a file or page that cannot be converted, found before any worker ran."""
+    rec: dict[str, Any] = {"input": str(f), "page": page, "status": "failed"}
+    if isinstance(exc, DigitizerError):
+        rec.update(error=str(exc), exit_code=int(exc.exit_code))
+    elif isinstance(exc, OSError):
+        rec.update(error=f"{f}: {exc.strerror or exc}", exit_code=int(ExitCode.UNREADABLE_INPUT))
+    else:  # a decoder's own error that load.py did not foresee: recorded, never allowed to stop the batch
+        rec.update(error=f"{f}: {type(exc).__name__}: {exc}", exit_code=int(ExitCode.UNREADABLE_INPUT))
+    return rec
+
+
+def plan(
+    files: list[tuple[Path, str]], max_pixels: int = 0, pdf_dpi: int = 300
+) -> tuple[list[PageTask], list[dict[str, Any]]]:
+    """Page tasks for the files; files (or pages) that cannot be converted become failure records at once:
+    unreadable headers, and pages over ``max_pixels`` or too small, so no worker ever decodes them."""
+    from .load import check_page_size, page_sizes
 
     tasks: list[PageTask] = []
     failures: list[dict[str, Any]] = []
     for f, stem in files:
         try:
             digest = _sha256(f)
-            n = count_pages(f)
-        except DigitizerError as exc:
-            failures.append(
-                {"input": str(f), "page": None, "status": "failed", "error": str(exc), "exit_code": int(exc.exit_code)}
-            )
+            sizes = page_sizes(f, pdf_dpi)
+        except Exception as exc:
+            failures.append(_failure(f, None, exc))
             continue
-        except OSError as exc:
-            failures.append({"input": str(f), "page": None, "status": "failed", "error": f"{f}: {exc.strerror}"})
-            continue
-        for i in range(n):
-            tasks.append(PageTask(str(f), i, n, digest, stem if n == 1 else f"{stem}_p{i + 1:04d}"))
+        n = len(sizes)
+        for i, (w, h) in enumerate(sizes):
+            out_stem = stem if n == 1 else f"{stem}_p{i + 1:04d}"
+            try:
+                check_page_size(w, h, max_pixels, str(f) if n == 1 else f"{f} page {i + 1}")
+            except DigitizerError as exc:
+                failures.append({**_failure(f, i + 1, exc), "pages": n, "sha256": digest, "out_stem": out_stem})
+                continue
+            tasks.append(PageTask(str(f), i, n, digest, out_stem, w * h))
     return tasks, failures
 
 
@@ -170,20 +201,17 @@ def run_page(task: PageTask, settings: BatchSettings) -> dict[str, Any]:
 
     Raises the pipeline's errors; the executor turns them into a failed record.
     """
-    from . import __version__
     from .config import Options
     from .export import ExportOptions, write_outputs
     from .load import load_pages
-    from .model import Document
-    from .pipeline import build_engine, convert_page
+    from .pipeline import build_engine, convert_page, new_document
 
     t0 = time.perf_counter()
     opts = Options.from_kwargs(**settings.options)
     engine = build_engine(opts)
     page_img = next(load_pages(task.input, max_pixels=opts.max_pixels, pdf_dpi=opts.pdf_dpi, pages={task.page}))
     page = convert_page(page_img, opts, engine)
-    created = datetime.now(UTC).replace(microsecond=0).isoformat()
-    doc = Document(task.input, [page], engine.info(), opts.as_dict(), __version__, created)
+    doc = new_document(task.input, opts, engine, [page])
     outdir = Path(settings.outdir)
     stem_path = outdir / task.out_stem
     images = {}
@@ -239,10 +267,18 @@ def read_manifest(outdir: Path) -> list[dict[str, Any]]:
 
 
 def _append(outdir: Path, rec: dict[str, Any]) -> None:
-    """Append one record as one write, on a line of its own, flushed to disk."""
+    """Append one record as one write, on a line of its own, flushed to disk.
+
+    Raises:
+        OutputError: the manifest cannot be written (disk full, read-only); what it held before is left whole.
+    """
     path = outdir / MANIFEST
     data = json.dumps(rec, ensure_ascii=False) + "\n"
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {os_error_text(exc)}") from exc
+    size = 0
     try:
         size = os.fstat(fd).st_size
         if size:
@@ -250,8 +286,16 @@ def _append(outdir: Path, rec: dict[str, Any]) -> None:
                 f.seek(size - 1)
                 if f.read(1) != b"\n":  # a previous run was killed mid-line: start a fresh line
                     data = "\n" + data
-        os.write(fd, data.encode("utf-8"))
+        raw = data.encode("utf-8")
+        if os.write(fd, raw) != len(raw):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         os.fsync(fd)
+    except OSError as exc:
+        try:
+            os.ftruncate(fd, size)  # no half record left behind
+        except OSError:
+            pass
+        raise OutputError(f"cannot write {path}: {os_error_text(exc)}") from exc
     finally:
         os.close(fd)
 
@@ -276,137 +320,13 @@ def _clean_temporaries(outdir: Path) -> None:
 # ---------------------------------------------------------------- the local executor
 
 
-def _worker_main(conn: Connection, settings: BatchSettings, max_memory_mb: int) -> None:
-    """A worker: loads models on its first page, then converts pages sent to it until told to stop."""
-    if max_memory_mb:
-        import resource
+def prepare_worker(settings: BatchSettings) -> None:
+    """What a worker process does once, before its first page: set up its heap and load the models."""
+    from .config import Options
+    from .pipeline import build_engine
 
-        limit = max_memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     tune_allocator(int(settings.options["threads"]))  # run_batch always sets the threads per worker
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, KeyboardInterrupt):
-            return
-        if task is None:
-            return
-        t0 = time.perf_counter()
-        try:
-            result = run_page(task, settings)
-        except DigitizerError as exc:
-            result = {"status": "failed", "error": str(exc), "exit_code": int(exc.exit_code)}
-        except MemoryError:
-            result = {"status": "failed", "error": f"out of memory (limit {max_memory_mb} MB)"}
-        except Exception as exc:  # a bug on one page must not stop the batch: record it with its trace
-            tb = traceback.format_exc(limit=3).strip().splitlines()
-            result = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "trace": tb[-3:]}
-        result.setdefault("seconds", round(time.perf_counter() - t0, 3))
-        conn.send(result)
-
-
-@dataclass
-class _Worker:
-    proc: Any
-    conn: Connection
-    task: PageTask | None = None
-    started: float = 0.0
-
-
-class LocalPool:
-    """Worker processes, each converting one page at a time; a crash or a hang costs one page, not the batch."""
-
-    def __init__(self, settings: BatchSettings, jobs: int, page_timeout: float, max_memory_mb: int) -> None:
-        self.settings = settings
-        self.jobs = jobs
-        self.page_timeout = page_timeout
-        self.max_memory_mb = max_memory_mb
-        # spawn: onnxruntime's thread pools do not survive a fork safely, and workers stay independent of us.
-        self.ctx = mp.get_context("spawn")
-        self.workers: list[_Worker] = []
-
-    def _start(self) -> _Worker:
-        parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(
-            target=_worker_main, args=(child, self.settings, self.max_memory_mb), daemon=True, name="digitizer-worker"
-        )
-        proc.start()
-        child.close()
-        return _Worker(proc, parent)
-
-    def _kill(self, w: _Worker) -> None:
-        if w.proc.is_alive():
-            w.proc.kill()
-        w.proc.join(5)
-        w.conn.close()
-
-    def run(self, tasks: list[PageTask], on_result: Callable[[PageTask, dict[str, Any]], bool]) -> None:
-        """Run ``tasks``; ``on_result`` gets each outcome and returns False to stop the run."""
-        pending = deque(tasks)
-        self.workers = [self._start() for _ in range(min(self.jobs, len(tasks)))]
-        try:
-            while pending or any(w.task for w in self.workers):
-                for w in self.workers:
-                    if w.task is None and pending:
-                        w.task, w.started = pending.popleft(), time.monotonic()
-                        w.conn.send(w.task)
-                busy = [w for w in self.workers if w.task is not None]
-                wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.5)
-                for i, w in enumerate(self.workers):
-                    if w.task is None:
-                        continue
-                    result: dict[str, Any] | None = None
-                    restart = False
-                    if w.conn.poll():
-                        try:
-                            result = w.conn.recv()
-                        except (EOFError, OSError):
-                            result, restart = self._crash(w), True
-                    elif not w.proc.is_alive():
-                        result, restart = self._crash(w), True
-                    elif self.page_timeout and time.monotonic() - w.started > self.page_timeout:
-                        result = {
-                            "status": "failed",
-                            "error": f"timed out after {self.page_timeout:g} s",
-                            "seconds": round(time.monotonic() - w.started, 3),
-                        }
-                        restart = True
-                    if result is None:
-                        continue
-                    task, w.task = w.task, None
-                    if restart:
-                        self._kill(w)
-                        self.workers[i] = self._start()
-                    if not on_result(task, result):
-                        return
-        finally:
-            self.close()
-
-    def _crash(self, w: _Worker) -> dict[str, Any]:
-        w.proc.join(5)
-        code = w.proc.exitcode
-        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        if code is not None and -code == 9:
-            why += " (out of memory?)"
-        return {
-            "status": "failed",
-            "error": f"worker crashed ({why})",
-            "seconds": round(time.monotonic() - w.started, 3),
-        }
-
-    def close(self) -> None:
-        for w in self.workers:
-            try:
-                if w.task is None and w.proc.is_alive():
-                    w.conn.send(None)
-            except OSError:
-                pass
-        deadline = time.monotonic() + 5
-        for w in self.workers:
-            w.proc.join(max(0.0, deadline - time.monotonic()))
-            self._kill(w)
-        self.workers = []
+    build_engine(Options.from_kwargs(**settings.options))  # cached for the worker's life
 
 
 # ---------------------------------------------------------------- progress and the run
@@ -452,7 +372,7 @@ def run_batch(
     formats: list[str],
     *,
     jobs: int | None = None,
-    page_timeout: float = 0.0,
+    page_timeout: float | None = None,
     fail_fast: bool = False,
     force: bool = False,
     alto_unit: str = "pixel",
@@ -460,7 +380,16 @@ def run_batch(
     threads: int | None = None,
     progress: bool = True,
 ) -> Summary:
-    """Convert every page of ``inputs`` into ``outdir``, skipping pages already done with the same settings."""
+    """Convert every page of ``inputs`` into ``outdir``, skipping pages already done with the same settings.
+
+    ``page_timeout``: seconds per page, 0 for no limit, None for the default (``pool.auto_page_timeout``: 2 min
+    plus 30 s per megapixel). ``max_memory_mb``: the resident memory a worker may reach (0: no limit).
+
+    Raises:
+        InputNotFoundError, BadOptionError: inputs missing or colliding, bad options (before any page is read).
+        OutputError: the output folder or the manifest cannot be written; the run stops, finished pages are kept
+            and a rerun of the same command goes on from there.
+    """
     t0 = time.monotonic()
     cpus = os.cpu_count() or 1
     jobs = jobs or cpus
@@ -468,11 +397,15 @@ def run_batch(
         raise BadOptionError("--jobs must be at least 1")
     # Unless told otherwise, workers × threads equals the cores: never oversubscribed.
     opts = {**options, "threads": threads or max(1, cpus // jobs)}
+    if page_timeout is not None and page_timeout < 0:
+        raise BadOptionError("--page-timeout must be >= 0 (0: no limit)")
+    if max_memory_mb < 0:
+        raise BadOptionError("--max-memory must be >= 0 (0: no limit)")
     files = discover(inputs)
-    outdir.mkdir(parents=True, exist_ok=True)
+    ensure_writable_dir(outdir)
     _clean_temporaries(outdir)
     settings = BatchSettings(opts, tuple(formats), str(outdir), alto_unit)
-    tasks, failures = plan(files)
+    tasks, failures = plan(files, int(opts.get("max_pixels", 0)), int(opts.get("pdf_dpi", 300)))
     summary = Summary(total=len(tasks) + len(failures))
     done = set() if force else _done_keys(read_manifest(outdir), outdir)
     todo = [t for t in tasks if (t.sha256, t.page + 1, settings.key(), t.out_stem) not in done]
@@ -503,17 +436,33 @@ def run_batch(
             summary.done += 1
             return True
         summary.failed.append(rec)
+        if rec.get("exit_code") == int(ExitCode.OUTPUT):
+            # Not the page's fault: every page after it would fail the same way (a full or read-only disk).
+            raise OutputError(f"{rec.get('error')}; {summary.done} pages finished in this run are kept")
         if fail_fast:
             summary.stopped = True
             return False
         return True
 
+    failed = True
     try:
         if todo:
-            LocalPool(settings, jobs, page_timeout, max_memory_mb).run(todo, on_result)
+            pool: LocalPool[PageTask] = LocalPool(
+                functools.partial(prepare_worker, settings),
+                functools.partial(run_page, settings=settings),
+                jobs,
+                page_timeout,
+                max_memory_mb,
+            )
+            pool.run(todo, on_result)
+        failed = False
     finally:
         if "html" in formats:
-            write_index(outdir)
+            try:
+                write_index(outdir)
+            except OutputError:
+                if not failed:
+                    raise
     summary.seconds = time.monotonic() - t0
     return summary
 
@@ -528,7 +477,6 @@ def _latest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def write_index(outdir: Path) -> Path:
     """``OUTDIR/index.html``: every page of the manifest (latest record each) with a link to its view."""
-    from .cli import atomic_write
     from .export.html import index_html
 
     rows = []

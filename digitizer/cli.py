@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -14,36 +12,11 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import DigitizerError, ExitCode, OutputError
+from .errors import DigitizerError, ExitCode
 
 log = logging.getLogger("digitizer")
 
 FORMATS_HELP = "Comma-separated formats: txt, md, json, alto, page, hocr, jsonl, html."
-
-
-def _umask() -> int:
-    mask = os.umask(0o22)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -142,6 +115,19 @@ def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--use-cls", is_flag=True, help="Run the 0/180° text-line classifier."),
         click.option(
+            "--dpi",
+            type=float,
+            default=0.0,
+            help="The scan's resolution, where the file records none or a wrong one (0: from the file). "
+            "Used for ALTO inch1200 and recorded in the JSON.",
+        ),
+        click.option(
+            "--int8",
+            is_flag=True,
+            help="Run the tiny recognizer's classifier in int8: a few percent faster, but the text then depends "
+            "on the CPU's instruction set (AVX2, AVX-512, VNNI). Recorded in the JSON.",
+        ),
+        click.option(
             "--model-dir",
             type=click.Path(file_okay=False),
             default=None,
@@ -169,6 +155,8 @@ def build_options(**kw: Any) -> Any:
         det_scale=kw["det_scale"],
         use_cls=kw["use_cls"],
         model_dir=kw["model_dir"],
+        dpi=kw["dpi"],
+        int8=kw["int8"],
     )
 
 
@@ -215,37 +203,36 @@ def main(verbose: int, quiet: bool) -> None:
 def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str, **kw: Any) -> None:
     """Convert SCAN files (PNG, JPEG, TIFF, PDF) into OUTDIR.
 
-    Every input is checked before any is converted; each output is written whole or not at all.
+    Every input and the output folder are checked before any page is read; each page's outputs are written as
+    soon as it is done, each file whole or not at all.
     """
-    from .load import count_pages
+    from .batch import discover
+    from .export import ExportOptions, write_outputs
+    from .export.html import thumbnail_jpeg
+    from .files import ensure_writable_dir
+    from .load import check_page_size, page_sizes
     from .memory import tune_allocator
-    from .pipeline import convert as run_convert
+    from .pipeline import build_engine, convert_pages, new_document
 
     fmts = parse_formats(formats)
     opts = build_options(**kw)
+    files = discover(scans)  # missing files and inputs that would write the same outputs, before any work
+    for s, _ in files:  # a bad input fails the run before minutes are spent on the good ones
+        sizes = page_sizes(s, opts.pdf_dpi)
+        for i, (w, h) in enumerate(sizes):
+            check_page_size(w, h, opts.max_pixels, str(s) if len(sizes) == 1 else f"{s} page {i + 1}")
+    ensure_writable_dir(outdir)
     tune_allocator(opts.threads)  # before the models load and their threads start
-    for s in scans:  # fail on a bad input before spending minutes on the good ones
-        if not s.exists():
-            from .errors import InputNotFoundError
-
-            raise InputNotFoundError(f"{s}: no such file")
-        count_pages(s)
-    from .export import ExportOptions, write_outputs
-
-    for s in scans:
+    engine = build_engine(opts)
+    for s, stem in files:
         log.info("converting %s", s)
-        doc = run_convert(s, **opts.as_dict())
-        images = _thumbnails(s, opts) if "html" in fmts else {}
-        for path in write_outputs(doc, outdir, s.stem, fmts, ExportOptions(alto_unit=alto_unit, images=images)):
-            click.echo(str(path))
-
-
-def _thumbnails(path: Path, opts: Any) -> dict[int, bytes]:
-    """Each page of a scan as a small JPEG for the HTML view."""
-    from .export.html import thumbnail_jpeg
-    from .load import load_pages
-
-    return {pi.index: thumbnail_jpeg(pi.image) for pi in load_pages(path, opts.max_pixels, opts.pdf_dpi)}
+        # Page by page: each page's outputs are written as soon as it is read, and its image let go.
+        for pi, page in convert_pages(s, opts, engine):
+            images = {pi.index: thumbnail_jpeg(pi.image)} if "html" in fmts else {}
+            doc = new_document(str(s), opts, engine, [page])
+            name = stem if pi.page_count == 1 else f"{stem}_p{pi.index + 1:04d}"
+            for path in write_outputs(doc, outdir, name, fmts, ExportOptions(alto_unit=alto_unit, images=images)):
+                click.echo(str(path))
 
 
 @main.command()
@@ -312,16 +299,15 @@ def view(result: Path, out: Path | None) -> None:
 @click.option(
     "--page-timeout",
     type=float,
-    default=0,
-    show_default=True,
-    help="Seconds before a page is given up as hung (0: no limit).",
+    default=None,
+    help="Seconds before a page is given up as hung (0: no limit; default: 2 minutes plus 30 s per megapixel).",
 )
 @click.option(
     "--max-memory",
     type=int,
     default=0,
     show_default=True,
-    help="Memory limit per worker in MB (0: none); a page over it is recorded as failed.",
+    help="Resident memory a worker may use, in MB (0: no limit); a page over it is stopped and recorded as failed.",
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed page.")
 @click.option("--force", is_flag=True, help="Redo pages the manifest records as done.")
@@ -340,7 +326,7 @@ def batch(
     formats: str,
     alto_unit: str,
     jobs: int | None,
-    page_timeout: float,
+    page_timeout: float | None,
     max_memory: int,
     fail_fast: bool,
     force: bool,
@@ -387,13 +373,27 @@ def batch(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @_handle_errors
 def eval_cmd(gt_dir: Path, pred_dir: Path, as_json: bool) -> None:
-    """Score PRED_DIR/<stem>.txt against GT_DIR/<stem>.gt.json (cer_order, char_recall, intact, order)."""
+    """Score PRED_DIR/<stem>.txt against GT_DIR/<stem>.gt.json (cer_order, char_recall, intact, order).
+
+    Exit code 0 when every ground-truth page has an output, 10 when some have none (listed), 3 when no page
+    could be scored at all.
+    """
     import json
 
+    from .errors import InputNotFoundError
     from .evaluate import evaluate_dirs, format_table
 
     report = evaluate_dirs(gt_dir, pred_dir)
+    if not report["count"]:
+        what = f"none of the {len(report['missing'])} pages" if report["missing"] else "no <stem>.gt.json file"
+        raise InputNotFoundError(f"nothing to score: {what} in {gt_dir} has an output <stem>.txt in {pred_dir}")
     click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_table(report))
+    if report["missing"]:
+        click.echo(
+            f"digitizer: {len(report['missing'])} ground-truth pages have no output: {', '.join(report['missing'])}",
+            err=True,
+        )
+        sys.exit(int(ExitCode.SOME_PAGES_FAILED))
 
 
 @main.command()

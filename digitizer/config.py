@@ -36,6 +36,10 @@ class Options:
     rec_batch: int = 0  # lines per recognizer run; 0: the engine's own (see its settings)
     use_cls: bool = False
     model_dir: str | None = None
+    dpi: float = 0.0  # the scan's resolution; 0: what the file records (none where it records none)
+    # The tiny recognizer's classifier in int8: a little faster, but int8 kernels differ between instruction sets
+    # (AVX2, AVX-512, VNNI), so the text would depend on the CPU. Off unless asked for.
+    int8: bool = False
 
     def validate(self) -> Options:
         """Check every value; raise BadOptionError with what to do instead."""
@@ -58,10 +62,18 @@ class Options:
             raise BadOptionError("threads must be >= 1")
         if self.rec_batch < 0:
             raise BadOptionError("rec_batch must be >= 0 (0: the engine's own)")
+        if self.dpi and not 10 <= self.dpi <= 10_000:
+            raise BadOptionError("--dpi must be within 10..10000 (0: from the file)")
+        if self.int8 and self.engine != "ppocr":
+            raise BadOptionError("--int8 applies to --engine ppocr only")
         return self
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def recorded(self) -> dict[str, Any]:
+        """The settings a result records: all but the thread count, which never changes a result."""
+        return {k: v for k, v in asdict(self).items() if k != "threads"}
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Options:

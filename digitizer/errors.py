@@ -13,6 +13,7 @@ __all__ = [
     "DigitizerError",
     "ExitCode",
     "ImageTooLargeError",
+    "ImageTooSmallError",
     "InputNotFoundError",
     "MissingDependencyError",
     "ModelFileError",
@@ -34,6 +35,7 @@ class ExitCode(IntEnum):
     MISSING_DEPENDENCY = 6
     MODEL_FILE = 7
     OUTPUT = 8
+    IMAGE_TOO_SMALL = 9
     SOME_PAGES_FAILED = 10
     INTERRUPTED = 130
 
@@ -66,6 +68,12 @@ class ImageTooLargeError(DigitizerError):
     """The image has more pixels than --max-pixels allows."""
 
     exit_code = ExitCode.IMAGE_TOO_LARGE
+
+
+class ImageTooSmallError(DigitizerError):
+    """The image is too small to hold a line of text the models can read."""
+
+    exit_code = ExitCode.IMAGE_TOO_SMALL
 
 
 class MissingDependencyError(DigitizerError):

@@ -81,12 +81,17 @@ def layout_scores(
 
 
 def evaluate_dirs(gt_dir: Path, pred_dir: Path) -> dict[str, Any]:
-    """Score every ``<stem>.gt.json`` in gt_dir against ``<stem>.txt`` (and ``.json``) in pred_dir."""
+    """Score every ``<stem>.gt.json`` in gt_dir against ``<stem>.txt`` (and ``.json``) in pred_dir.
+
+    Ground-truth pages without an output are listed under ``missing``, never scored as if absent from the set.
+    """
     pages: dict[str, Any] = {}
+    missing: list[str] = []
     for gt_path in sorted(gt_dir.glob("*.gt.json")):
         stem = gt_path.name[: -len(".gt.json")]
         txt = pred_dir / f"{stem}.txt"
         if not txt.exists():
+            missing.append(stem)
             continue
         gt = json.loads(gt_path.read_text(encoding="utf-8"))
         s: dict[str, Any] = dict(score_page(gt, txt.read_text(encoding="utf-8")))
@@ -97,7 +102,7 @@ def evaluate_dirs(gt_dir: Path, pred_dir: Path) -> dict[str, Any]:
         pages[stem] = s
     keys = ("cer_order", "char_recall", "char_prec", "intact", "order")
     overall = {k: round(sum(p[k] for p in pages.values()) / len(pages), 4) for k in keys} if pages else {}
-    return {"pages": pages, "overall": overall, "count": len(pages)}
+    return {"pages": pages, "overall": overall, "count": len(pages), "missing": missing}
 
 
 def format_table(report: dict[str, Any]) -> str:
@@ -113,4 +118,6 @@ def format_table(report: dict[str, Any]) -> str:
         )
     else:
         rows.append("no page had both ground truth and output")
+    for stem in report.get("missing", []):
+        rows.append(f"{stem[:40]:40s} no output (<stem>.txt) for this ground truth")
     return "\n".join(rows)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,8 +18,9 @@ import numpy as np
 
 from . import __version__
 from .config import Options
+from .errors import BadOptionError
 from .layout import segment, split_at_gutters
-from .load import PageImage, load_pages
+from .load import PageImage, check_page_size, load_pages
 from .memory import release_freed_memory
 from .model import Article, BBox, Block, Char, Document, Line, Page, Word
 from .ocr import OcrEngine, get_engine
@@ -27,7 +29,7 @@ from .order import WorkBlock, assemble
 from .resample import shrink
 from .straighten import ink_mask, map_points, straighten
 
-__all__ = ["build_engine", "convert", "convert_page"]
+__all__ = ["blank", "build_engine", "convert", "convert_page", "convert_pages", "new_document"]
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +47,35 @@ def build_engine(opts: Options) -> OcrEngine:
         det_tile=opts.det_tile,
         box_thresh=opts.box_thresh,
         use_cls=opts.use_cls,
+        tiny_int8_classifier=opts.int8,
         **batch,
     )
 
 
-def _probe_quads(engine: OcrEngine, image: np.ndarray, side: int = 1024) -> tuple[list[np.ndarray], float]:
+#: The longest side of the page image the orientation probe detects on, and of the second look a large scan gets
+#: when the first found fewer than ``MIN_PROBE_LINES`` lines (a 600-dpi broadsheet's body type is 3-5 pixels
+#: high at 1024, 10-15 at 3072).
+PROBE_SIDE = 1024
+RESCUE_PROBE_SIDE = 3072
+MIN_PROBE_LINES = 8
+#: A page whose shorter side is under this many pixels is far smaller than any scan, and its reading is suspect.
+SMALL_PAGE_SIDE = 100
+#: Share of a page's pixels that must be ink for it to be worth detecting on when no probe found a line.
+BLANK_INK = 2e-4
+
+
+def blank(image: np.ndarray, side: int = 2048) -> bool:
+    """Whether a page carries next to no ink (a blank or near-blank scan): judged on a copy of ``side`` pixels."""
+    h, w = image.shape[:2]
+    scale = min(1.0, side / max(h, w))
+    small = shrink(image, (max(1, round(w * scale)), max(1, round(h * scale))))
+    grey = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    ink = ink_mask(grey)
+    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # scanner noise is single pixels
+    return bool(np.count_nonzero(ink) < BLANK_INK * ink.size)
+
+
+def _probe_quads(engine: OcrEngine, image: np.ndarray, side: int = PROBE_SIDE) -> tuple[list[np.ndarray], float]:
     h, w = image.shape[:2]
     scale = min(1.0, side / max(h, w))
     small = shrink(image, (round(w * scale), round(h * scale)))
@@ -57,7 +83,7 @@ def _probe_quads(engine: OcrEngine, image: np.ndarray, side: int = 1024) -> tupl
     return [q / scale for q in detect(small)], scale
 
 
-def probe_lines(engine: OcrEngine, side: int = 1024) -> Any:
+def probe_lines(engine: OcrEngine, side: int = PROBE_SIDE) -> Any:
     """A cheap text-line finder for orientation: the engine's detector on the page scaled to ``side``."""
 
     def probe(image: np.ndarray) -> list[np.ndarray]:
@@ -85,7 +111,7 @@ def detection_scale(lines: list[np.ndarray], requested: float = 0.0) -> float:
         for q in lines
         if np.linalg.norm(q[0] - q[1]) > 2 * np.linalg.norm(q[0] - q[3])
     ]
-    if len(hs) < 8:
+    if len(hs) < MIN_PROBE_LINES:
         return 1.0
     scale = DET_TEXT_PX / max(1.0, float(np.percentile(hs, 5)))
     return 1.0 if scale > 0.8 else round(max(scale, 0.25), 3)
@@ -210,6 +236,13 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     timings: dict[str, float] = {}
     image = page_img.image
     oh, ow = image.shape[:2]
+    if min(oh, ow) < SMALL_PAGE_SIDE:
+        log.warning(
+            "%s is only %d×%d pixels, far smaller than a scanned page: whatever is read from it is unreliable",
+            page_img.page_id,
+            ow,
+            oh,
+        )
     orient: str | int = opts.orientation if opts.orientation == "auto" else int(opts.orientation)
     st = straighten(
         image,
@@ -227,8 +260,14 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
         probed = st.lines
         if not probed and opts.det_scale == 0:
             probed = _probe_quads(engine, st.image)[0]  # orientation was given: no probe ran yet
+        if len(probed) < MIN_PROBE_LINES and opts.det_scale == 0 and max(st.image.shape[:2]) > 2 * PROBE_SIDE:
+            # Body type can vanish in a 1024-pixel probe of a large scan: look again at a larger size.
+            probed = _probe_quads(engine, st.image, RESCUE_PROBE_SIDE)[0]
         det_scale = detection_scale(probed, opts.det_scale)
-        found = detect_lines(engine, st.image, det_scale)
+        if not probed and opts.det_scale == 0 and blank(st.image):
+            det_scale, found = 0.0, []  # nothing on the page to detect: no full-resolution pass for nothing
+        else:
+            found = detect_lines(engine, st.image, det_scale)
         grey, mask = inked.result()
     quads = split_at_gutters(mask, found)
     timings["detect"] = time.perf_counter() - t
@@ -257,7 +296,7 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
         angle=st.angle,
         orientation=st.orientation,
         transform=st.matrix.tolist(),
-        dpi=page_img.dpi,
+        dpi=opts.dpi or page_img.dpi,
         det_scale=det_scale,
     )
     page.blocks, page.articles = _blocks(work, inv, ow, oh, spaced, page.page_id)
@@ -310,6 +349,22 @@ def _blocks(
     return blocks, articles
 
 
+def new_document(source: str, opts: Options, engine: OcrEngine, pages: list[Page] | None = None) -> Document:
+    """A result document for ``source``: the engine, models and settings that make its pages, and the time."""
+    created = datetime.now(UTC).replace(microsecond=0).isoformat()
+    return Document(source, pages or [], engine.info(), opts.recorded(), __version__, created)
+
+
+def convert_pages(
+    source: str | Path, opts: Options, engine: OcrEngine | None = None
+) -> Iterator[tuple[PageImage, Page]]:
+    """Each page of a scan file with its result, one at a time: a page is decoded only when the one before has
+    been converted and handed on, so a 400-page PDF holds one page image at a time."""
+    engine = engine or build_engine(opts)
+    for pi in load_pages(source, max_pixels=opts.max_pixels, pdf_dpi=opts.pdf_dpi):
+        yield pi, convert_page(pi, opts, engine)
+
+
 def convert(source: str | Path | np.ndarray, **options: Any) -> Document:
     """Convert a scan (a file path, or a BGR/grey image array) into a ``Document``.
 
@@ -322,14 +377,13 @@ def convert(source: str | Path | np.ndarray, **options: Any) -> Document:
     opts = Options.from_kwargs(**options)
     engine = build_engine(opts)
     if isinstance(source, np.ndarray):
+        if source.ndim not in (2, 3) or source.dtype != np.uint8:
+            raise BadOptionError("an image array must be uint8, grey (H×W) or colour (H×W×3 BGR)")
+        check_page_size(source.shape[1], source.shape[0], opts.max_pixels, "<array>")
         img = source if source.ndim == 3 else cv2.cvtColor(source, cv2.COLOR_GRAY2BGR)
-        pages_in = [PageImage(np.ascontiguousarray(img[:, :, :3]), "", 0)]
-        src = "<array>"
-    else:
-        pages_in = list(load_pages(source, max_pixels=opts.max_pixels, pdf_dpi=opts.pdf_dpi))
-        src = str(source)
-    created = datetime.now(UTC).replace(microsecond=0).isoformat()
-    doc = Document(source=src, engine=engine.info(), settings=opts.as_dict(), version=__version__, created=created)
-    for pi in pages_in:
-        doc.pages.append(convert_page(pi, opts, engine))
+        doc = new_document("<array>", opts, engine)
+        doc.pages.append(convert_page(PageImage(np.ascontiguousarray(img[:, :, :3]), "", 0), opts, engine))
+        return doc
+    doc = new_document(str(source), opts, engine)
+    doc.pages.extend(page for _, page in convert_pages(source, opts, engine))
     return doc

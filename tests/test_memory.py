@@ -67,8 +67,11 @@ def test_tune_allocator_limits_arenas_and_yields_to_the_environment(tmp_path: Pa
 # Page faults of a 64 MB block (a large page's image) allocated, filled and freed ten times over.
 _FAULTS = textwrap.dedent(
     """
-    import resource, sys
+    import ctypes, resource, sys
     import numpy as np
+    # No transparent huge pages: a fault is then always one 4 kB page, whatever the kernel's THP setting
+    # (with THP a block mapped afresh costs 32 faults and one reused from the heap may cost hundreds).
+    ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)  # PR_SET_THP_DISABLE
     from digitizer.memory import tune_allocator
     print(tune_allocator(2) if sys.argv[1] == "tuned" else "untouched")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
@@ -92,7 +95,7 @@ def _faults(how: str, env: dict[str, str] | None = None) -> int:
 @glibc
 def test_freed_blocks_are_reused_not_faulted_in_afresh() -> None:
     # Tuned, the block is faulted in once and then reused from the heap; by default glibc maps a block this
-    # large afresh at every allocation (how many faults a block takes depends on the kernel's huge pages).
+    # large afresh at every allocation. Huge pages are off in the probe, so every fault is 4 kB.
     tuned = _faults("tuned")
     assert tuned > 0 and _faults("untouched") > 5 * tuned
     # Thresholds the environment sets rule (here glibc's own defaults, spelled out).

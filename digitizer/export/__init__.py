@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files import atomic_write
 from ..model import Document
 from .alto import to_alto
 from .hocr import to_hocr
@@ -70,8 +71,6 @@ def write_outputs(
     doc: Document, outdir: Path, stem: str, formats: list[str], options: ExportOptions | None = None
 ) -> list[Path]:
     """Write ``doc`` in each format to ``outdir/<stem><ext>`` (per page, see above), each file atomically."""
-    from ..cli import atomic_write
-
     rendered = [
         (outdir / f"{name}{EXTENSIONS[f]}", export(page_doc, f, options))
         for name, page_doc in output_name(doc, stem)

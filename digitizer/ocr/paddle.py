@@ -253,5 +253,6 @@ class PaddleEngine:
             "engine": self.name,
             "paddleocr": version("paddleocr"),
             "models": {k: {"path": p, "sha256": file_sha256(Path(p))} for k, p in self.model_files.items()},
-            "settings": asdict(self.s),
+            # The thread count never changes a result: left out, so that outputs are the same for any.
+            "settings": {k: v for k, v in asdict(self.s).items() if k != "threads"},
         }
