@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FORMATS ?= txt,md,json,jsonl,alto,page,hocr,html
 
-.PHONY: install run test bench lint clean
+.PHONY: install run test bench soak lint clean
 
 install: $(STAMP)
 
@@ -35,6 +35,9 @@ test: install
 
 bench: install
 	$(BIN)/python bench/run_bench.py
+
+soak: install
+	$(BIN)/python bench/soak.py
 
 lint: install
 	$(BIN)/ruff check digitizer tests bench

@@ -1,4 +1,8 @@
-"""The tiny recognizer run with its classifier in int8: rewritten faithfully, and reading a real page as before."""
+"""The tiny recognizer's classifier rewritten in int8 (opt-in, ``--int8``): the rewrite is faithful to the weights.
+
+How it reads is not tested against the float model: int8 kernels differ between instruction sets (u8×s8 products
+saturate without VNNI), which is why it is off by default (``test_bad_inputs`` checks that).
+"""
 
 from __future__ import annotations
 
@@ -37,21 +41,3 @@ def test_classifier_weights_are_rewritten_to_int8_within_half_a_step() -> None:
     assert w_after[node.input[4]].shape == (6906,)
     assert ops.count("Add") == [n.op_type for n in before.graph.node].count("Add") - 1
     assert not any(node.output[0] in n.input and n.op_type == "Add" for n in after.graph.node)
-
-
-@pytest.mark.models
-def test_int8_classifier_reads_a_real_page_as_the_float_model_does() -> None:
-    from digitizer.load import load_pages
-    from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
-
-    page = next(iter(load_pages(ROOT / "samples" / "zh_front.jpg"))).image
-    plain = PPOCREngine(PPOCRSettings(speed="fast", tiny_int8_classifier=False))
-    int8 = PPOCREngine(PPOCRSettings(speed="fast"))
-    assert int8.recognizers[0].rewritten and not plain.recognizers[0].rewritten
-    assert "run_sha256" in int8.info()["models"]["PP-OCRv6_rec_tiny"]
-    quads = plain.detect(page)
-    assert len(quads) > 50
-    a, b = plain.recognize(page, quads), int8.recognize(page, quads)
-    same = sum(x.text == y.text for x, y in zip(a, b, strict=True))
-    assert same >= 0.98 * len(a), f"{len(a) - same} of {len(a)} lines read differently"
-    assert np.median([abs(x.confidence - y.confidence) for x, y in zip(a, b, strict=True)]) < 0.005
