@@ -66,6 +66,11 @@ def fuzz(work: Path, count: int, seed: int) -> dict[str, Any]:
         "pages_done": sum(1 for x in recs if x["status"] == "done"),
         "pages_failed": sum(1 for x in recs if x["status"] == "failed"),
         "seed_pages_lost": sum(1 for x in seed_pages if x["status"] != "done"),
+        # A failure with a trace is a bug of ours that a damaged file reached (not a refusal with a reason).
+        "internal_errors": [x["error"] for x in recs if x.get("trace")],
+        "by_exit_code": {
+            str(c): sum(1 for x in recs if x.get("exit_code") == c) for c in {x.get("exit_code") for x in recs}
+        },
         "traceback": "Traceback" in r.stderr,
         "exit": r.returncode,
         "seconds": round(time.monotonic() - t0, 1),
@@ -193,7 +198,8 @@ def write_report(res: dict[str, Any], path: Path) -> None:
         f"{sum(f['mutations'].values())} mutated: "
         + ", ".join(f"{k} {v}" for k, v in sorted(f["mutations"].items()))
         + f") through one `batch --jobs 2`: {f['recorded']} recorded, unrecorded {f['unrecorded'] or 'none'}; "
-        f"pages done {f['pages_done']}, failed {f['pages_failed']}; valid seed pages lost {f['seed_pages_lost']}; "
+        f"pages done {f['pages_done']}, failed {f['pages_failed']} (by exit code: {f['by_exit_code']}); "
+        f"internal errors {len(f['internal_errors'])}; valid seed pages lost {f['seed_pages_lost']}; "
         f"traceback {f['traceback']}; exit {f['exit']}; {f['seconds']} s.",
         "",
         "## Disk full (tmpfs), then resume after it grows",

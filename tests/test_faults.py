@@ -211,13 +211,27 @@ def test_memory_and_time_limits_are_enforced_from_outside(tmp_path: Path) -> Non
     r = batch([str(src), "-o", str(tmp_path / "out2"), "--jobs", "1", "--max-memory", "60", *FAST], timeout=120)
     assert r.returncode == 2 and "raise --max-memory" in r.stderr, r.stderr
     assert not read_manifest(tmp_path / "out2")
-    # A page timeout counts the page only, never the worker's start (loading the models takes over a second).
+    # Pages past the timeout are stopped from outside and recorded.
     out3 = tmp_path / "out3"
     r = batch([str(src), "-o", str(out3), "--jobs", "1", "--page-timeout", "0.3", *FAST], timeout=120)
     assert r.returncode == 10
     recs = read_manifest(out3)
     assert len(recs) == 2 and all("timed out after 0.3 s" in x["error"] for x in recs)
     assert all(x["seconds"] < 5 for x in recs)
+
+
+@pytest.mark.timeout(120)
+def test_the_page_timeout_never_counts_the_workers_start(tmp_path: Path) -> None:
+    # Loading the balanced models takes a worker over a second here; a short page takes a tenth of one. Were the
+    # start counted against the first page, it would time out.
+    src = tmp_path / "scans"
+    src.mkdir()
+    for i in range(2):
+        text_page(f"Page {i} of the evening paper").save(src / f"p{i}.png")
+    out = tmp_path / "out"
+    r = batch([str(src), "-o", str(out), "--jobs", "1", "--page-timeout", "1", "--speed", "balanced"], timeout=100)
+    assert r.returncode == 0, r.stderr
+    assert [x["status"] for x in read_manifest(out)] == ["done", "done"]
 
 
 @pytest.mark.timeout(300)
