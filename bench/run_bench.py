@@ -168,7 +168,8 @@ def worker_study(n: int, seed: int) -> dict[str, Any]:
     import numpy as np
 
     from digitizer.config import Options
-    from digitizer.pipeline import build_engine, probe_lines, read_confidence
+    from digitizer.detect import probe_lines, read_confidence
+    from digitizer.pipeline import build_engine
     from digitizer.straighten import straighten
     from digitizer.synth import age, render_page
 

@@ -37,8 +37,8 @@ from faultkit import (  # noqa: E402
     kill_rounds,
     make_fuzz,
     make_seeds,
+    signal_mid_page,
     text_page,
-    workers,
 )
 
 from digitizer.batch import read_manifest  # noqa: E402
@@ -150,32 +150,12 @@ def kills(work: Path, rounds: int, rng: random.Random) -> dict[str, Any]:
 
 def signals(work: Path, rng: random.Random) -> list[dict[str, Any]]:
     rows = []
-    lines = "\n".join(f"Line {i} of the long report on the harbour works" for i in range(40))
     for sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL, signal.SIGABRT):
-        src = work / f"scans{int(sig)}"
-        src.mkdir()
-        text_page("The first page is short").save(src / "a.png")
-        text_page(lines, size=(2400, 3600), font_px=44).save(src / "b.png")
-        text_page("The last page is short too").save(src / "c.png")
-        out = work / f"out{int(sig)}"
-        proc = subprocess.Popen(
-            [*CLI, "batch", str(src), "-o", str(out), "--jobs", "1", *FAST],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not read_manifest(out):
-            time.sleep(0.05)
-        time.sleep(rng.uniform(0.1, 0.5))
-        for pid in workers(proc.pid):
-            os.kill(pid, sig)
-        _, err = proc.communicate(timeout=300)
-        recs = {Path(x["input"]).name: x for x in read_manifest(out)}
+        code, recs, err = signal_mid_page(work / sig.name, sig, delay=rng.uniform(0.1, 0.5))
         rows.append(
             {
                 "signal": sig.name,
-                "exit": proc.returncode,
+                "exit": code,
                 "b_failed_with": recs.get("b.png", {}).get("error", ""),
                 "others_done": all(recs.get(n, {}).get("status") == "done" for n in ("a.png", "c.png")),
                 "traceback": "Traceback" in err,

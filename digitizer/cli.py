@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from . import __version__
 from .errors import DigitizerError, ExitCode
+from .version import __version__
 
 log = logging.getLogger("digitizer")
 

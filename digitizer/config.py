@@ -4,17 +4,39 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from .errors import BadOptionError
 from .load import DEFAULT_MAX_PIXELS
-from .ocr.ppocr import SPEED_PRESETS
+from .ocr.settings import SPEED_PRESETS
 
-__all__ = ["ENGINES", "Options"]
+__all__ = ["ENGINES", "ConvertOptions", "Options"]
 
 ENGINES = ("ppocr", "paddle")
 LANGS = ("auto", "zh", "en")
 ORIENTATIONS = ("auto", "0", "90", "180", "270")
+
+
+class ConvertOptions(TypedDict, total=False):
+    """The keyword options of ``digitizer.convert`` (those of ``Options``), for editors and type checkers."""
+
+    engine: Literal["ppocr", "paddle"]
+    lang: Literal["auto", "zh", "en"]
+    speed: Literal["fast", "balanced", "best"]
+    deskew: bool
+    orientation: Literal["auto", "0", "90", "180", "270"]
+    max_pixels: int  # 0: no limit
+    pdf_dpi: int
+    threads: int
+    det_max_side: int
+    det_scale: float  # 0: chosen per page from the text's size; 1: full resolution
+    det_tile: int
+    box_thresh: float
+    rec_batch: int
+    use_cls: bool
+    model_dir: str | None
+    dpi: float  # 0: what the file records
+    int8: bool
 
 
 @dataclass
@@ -31,7 +53,7 @@ class Options:
     threads: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     det_max_side: int = 0
     det_scale: float = 0.0  # 0: chosen per page from the text's size; 1: full resolution
-    det_tile: int = 1024  # measured fastest on 2 cores (1536: +30% time, +40% memory)
+    det_tile: int = 1024  # tile side for full-resolution detection (docs/performance.md)
     box_thresh: float = 0.5
     rec_batch: int = 0  # lines per recognizer run; 0: the engine's own (see its settings)
     use_cls: bool = False

@@ -17,6 +17,8 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from .geometry import iou
+
 __all__ = ["evaluate_dirs", "format_table", "layout_scores", "score_page"]
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "…": "...", "·": ".", "•": "●"})
@@ -55,14 +57,6 @@ def score_page(gt: dict[str, Any], output: str) -> dict[str, float]:
     }
 
 
-def _iou(a: list[float], b: list[float]) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
 def layout_scores(
     gt: dict[str, Any], pred: dict[str, Any], kinds: tuple[str, ...] = ("headline", "ad", "para"), thresh: float = 0.5
 ) -> dict[str, dict[str, float]]:
@@ -74,8 +68,8 @@ def layout_scores(
         if not g:
             continue
         p = [b["bbox"] for b in pblocks if b["kind"] == kind]
-        hit_g = sum(1 for gb in g if any(_iou(gb, pb) >= thresh for pb in p))
-        hit_p = sum(1 for pb in p if any(_iou(gb, pb) >= thresh for gb in g))
+        hit_g = sum(1 for gb in g if any(iou(gb, pb) >= thresh for pb in p))
+        hit_p = sum(1 for pb in p if any(iou(gb, pb) >= thresh for gb in g))
         out[kind] = {"recall": round(hit_g / len(g), 4), "precision": round(hit_p / max(1, len(p)), 4)}
     return out
 

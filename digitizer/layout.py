@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from .geometry import Box, area, inside, overlap, quad_box, share_inside
 from .ocr.base import CharBox, OcrLine
 from .resample import shrink
+from .script import is_hanzi
 from .straighten import ink_mask
 
 __all__ = ["Box", "Layout", "TLine", "segment"]
 
-Box = tuple[float, float, float, float]
 
 BYLINE = re.compile(
     r"^\s*(本报记者|本报通讯员|记者|通讯员|特约记者|文[/／:：]|图[/／:：]|By\s+[A-Z]|BY\s+[A-Z]|Staff\s+Writer|From\s+our)"
@@ -72,33 +73,6 @@ class Layout:
     photos: list[Box] = field(default_factory=list)
     bands: list[Box] = field(default_factory=list)
     dropped: int = 0
-
-
-def _quad_box(q: np.ndarray) -> Box:
-    return float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())
-
-
-def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
-    return max(0.0, min(a1, b1) - max(a0, b0))
-
-
-def _inside(inner: Box, outer: Box, slack: float = 4.0) -> bool:
-    return (
-        inner[0] >= outer[0] - slack
-        and inner[1] >= outer[1] - slack
-        and inner[2] <= outer[2] + slack
-        and inner[3] <= outer[3] + slack
-    )
-
-
-def _area(b: Box) -> float:
-    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
-
-
-def _share_inside(inner: Box, outer: Box) -> float:
-    ix = _overlap(inner[0], inner[2], outer[0], outer[2])
-    iy = _overlap(inner[1], inner[3], outer[1], outer[3])
-    return ix * iy / max(1.0, _area(inner))
 
 
 def find_rules(
@@ -157,7 +131,7 @@ def find_frames(rule_mask: np.ndarray, dark: np.ndarray, body_h: float, page_are
             # and the gutter between two ads would narrow by four.
             frames.append((float(x + 1), float(y + 1), float(x + bw - 1), float(y + bh - 1)))
     # Drop containers: a frame around other frames is the page's border, not an ad.
-    return [f for f in frames if sum(1 for g in frames if g is not f and _inside(g, f)) == 0]
+    return [f for f in frames if sum(1 for g in frames if g is not f and inside(g, f)) == 0]
 
 
 def find_dark_bands(grey: np.ndarray, body_h: float) -> tuple[list[Box], np.ndarray]:
@@ -192,7 +166,7 @@ def find_photos(
         m[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad] = 0
     for b in bands:
         # Dark bars that hold text are inverted titles; dark areas without text may be part of a picture.
-        if any(_share_inside(ln.box, b) > 0.6 for ln in lines):
+        if any(share_inside(ln.box, b) > 0.6 for ln in lines):
             x0, y0, x1, y1 = (int(v / s) for v in b)
             m[y0:y1, x0:x1] = 0
     k = max(3, int(body_h / s))
@@ -334,7 +308,7 @@ def segment(
     paper = grey_level(grey[::4, ::4], 0.9)  # a sample gives the paper level as well as every pixel
     for o in ocr_lines:
         trim_faint_ends(o, grey, paper)
-    lines = [TLine(o, _quad_box(o.quad)) for o in ocr_lines]
+    lines = [TLine(o, quad_box(o.quad)) for o in ocr_lines]
     # One or two characters read with very low confidence are a speck or a picture's edge, not text.
     kept = [
         ln
@@ -377,12 +351,12 @@ def segment(
 
     # Lines inside a picture are marks in the picture, not text of the page.
     # A frame that is mostly picture is the picture's own border, not a boxed ad: keep the picture.
-    frames = [f for f in frames if not any(_inside(p, f) and _area(p) >= 0.7 * _area(f) for p in photos)]
-    photos = [p for p in photos if not any(_inside(p, f) for f in frames)]
-    lines = [ln for ln in lines if not any(_share_inside(ln.box, p) > 0.6 for p in photos)]
+    frames = [f for f in frames if not any(inside(p, f) and area(p) >= 0.7 * area(f) for p in photos)]
+    photos = [p for p in photos if not any(inside(p, f) for f in frames)]
+    lines = [ln for ln in lines if not any(share_inside(ln.box, p) > 0.6 for p in photos)]
     for ln in lines:
         for i, f in enumerate(frames):
-            if _share_inside(ln.box, f) > 0.6:
+            if share_inside(ln.box, f) > 0.6:
                 ln.frame = i
                 break
         x0, y0, x1, y1 = (int(v) for v in ln.box)
@@ -401,7 +375,7 @@ def _in_vertical_block(ln: TLine, lines: list[TLine]) -> bool:
         if o is ln or not o.vertical or abs(o.h - ln.h) > 0.25 * ln.h:
             continue
         gap = max(o.box[0] - ln.box[2], ln.box[0] - o.box[2])
-        if gap < 1.5 * ln.h and _overlap(o.box[1], o.box[3], ln.box[1], ln.box[3]) > 0.5 * min(o.length, ln.length):
+        if gap < 1.5 * ln.h and overlap(o.box[1], o.box[3], ln.box[1], ln.box[3]) > 0.5 * min(o.length, ln.length):
             return True
     return False
 
@@ -437,7 +411,7 @@ def classify(lay: Layout) -> None:
             # A short line's box may come out a few pixels taller than its neighbours' (detection on a
             # scaled page rounds to its pixels); Chinese set at body size keeps the body's character pitch.
             size = pitch / body_pitch
-        in_band = any(_share_inside(ln.box, b) > 0.6 for b in lay.bands)
+        in_band = any(share_inside(ln.box, b) > 0.6 for b in lay.bands)
         below_frames = [
             f
             for f in lay.frames
@@ -447,12 +421,12 @@ def classify(lay: Layout) -> None:
                 o is not ln
                 and o.frame is None
                 and ln.box[3] <= o.box[1] < f[1]
-                and _overlap(o.box[0], o.box[2], ln.box[0] - 2 * ln.h, ln.box[2] + 2 * ln.h) > 0
+                and overlap(o.box[0], o.box[2], ln.box[0] - 2 * ln.h, ln.box[2] + 2 * ln.h) > 0
                 for o in lines
             )
         ]
         if size >= 1.25 and (
-            (in_band and any(b[2] - b[0] > 0.4 * lay.width for b in lay.bands if _share_inside(ln.box, b) > 0.6))
+            (in_band and any(b[2] - b[0] > 0.4 * lay.width for b in lay.bands if share_inside(ln.box, b) > 0.6))
             or below_frames
         ):
             ln.kind = "section"
@@ -476,7 +450,7 @@ def classify(lay: Layout) -> None:
             if (
                 hd.kind in ("headline", "subtitle")
                 and -0.3 * ln.h <= ln.box[1] - hd.box[3] < 1.5 * hd.h
-                and _overlap(ln.box[0], ln.box[2], hd.box[0], hd.box[2]) > 0.3 * ln.length
+                and overlap(ln.box[0], ln.box[2], hd.box[0], hd.box[2]) > 0.3 * ln.length
                 and ln.h < hd.h
             ):
                 ln.kind = "subtitle"
@@ -498,14 +472,14 @@ def classify(lay: Layout) -> None:
             continue
         cands.sort(key=lambda ln: ln.box[1])
         first = cands[0]
-        row = [ln for ln in cands if _overlap(ln.box[1], ln.box[3], first.box[1], first.box[3]) > 0.7 * first.h]
+        row = [ln for ln in cands if overlap(ln.box[1], ln.box[3], first.box[1], first.box[3]) > 0.7 * first.h]
         caption = list(row)
         cap_bottom = max(ln.box[3] for ln in row)
         wide = sum(ln.length for ln in row) > 0.6 * (p[2] - p[0])
         for ln in cands:
             if any(ln is c for c in caption):
                 continue
-            same_row = [o for o in cands if o is not ln and _overlap(o.box[1], o.box[3], ln.box[1], ln.box[3]) > 0]
+            same_row = [o for o in cands if o is not ln and overlap(o.box[1], o.box[3], ln.box[1], ln.box[3]) > 0]
             if (
                 wide
                 and not same_row
@@ -524,7 +498,7 @@ def _pitch(ln: TLine) -> float | None:
     if ln.vertical:
         return None
     chars = [cb for cb in ln.ocr.chars if not cb.text.isspace()]
-    if len(chars) < 3 or sum(1 for cb in chars if "\u4e00" <= cb.text <= "\u9fff") < 0.7 * len(chars):
+    if len(chars) < 3 or sum(1 for cb in chars if is_hanzi(cb.text)) < 0.7 * len(chars):
         return None
     centres = sorted(float(cb.quad[:, 0].mean()) for cb in chars)
     return (centres[-1] - centres[0]) / (len(centres) - 1)
@@ -535,7 +509,7 @@ def _is_byline(text: str) -> bool:
     t = text.strip()
     if not BYLINE.match(t):
         return False
-    if any("\u4e00" <= ch <= "\u9fff" for ch in t):
+    if any(is_hanzi(ch) for ch in t):
         return len(t) <= 24 and not any(p in t for p in "，。；：,;")
     return len(t) <= 60
 
@@ -545,7 +519,7 @@ def _piece_of_body_line(ln: TLine, lines: list[TLine], body: float) -> bool:
     for o in lines:
         if o is ln or abs(o.h - body) > 0.25 * body:
             continue
-        ov = _overlap(o.box[1], o.box[3], ln.box[1], ln.box[3])
+        ov = overlap(o.box[1], o.box[3], ln.box[1], ln.box[3])
         gap = max(o.box[0] - ln.box[2], ln.box[0] - o.box[2])
         if ov > 0.5 * min(o.h, ln.h) and gap < 2.0 * ln.h:
             return True
@@ -560,7 +534,7 @@ def _fills_column(ln: TLine, lines: list[TLine], body: float) -> bool:
         if o is not ln
         and abs(o.h - body) < 0.2 * body
         and abs(o.box[1] - ln.box[1]) < 15 * body
-        and _overlap(o.box[0], o.box[2], ln.box[0], ln.box[2]) > 0.5 * min(o.length, ln.length)
+        and overlap(o.box[0], o.box[2], ln.box[0], ln.box[2]) > 0.5 * min(o.length, ln.length)
     ]
     if len(near) < 3:
         return False

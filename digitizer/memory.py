@@ -1,11 +1,11 @@
 """The worker's heap: few malloc arenas, and freed memory handed back to the system only when it holds a lot.
 
-glibc (Linux) only; elsewhere these functions do nothing. A page allocates and frees some 500 MB of images and
-model tensors, and memory that glibc hands back must be faulted in afresh by the next page: on 30 bench pages
-(2 cores), returning it at every page cost ``balanced`` 9-10% of its time and ``best`` about 5%. glibc hands
-back on its own, too: a block over its mmap threshold (32 MB at most, and a colour page is 39 MB) is mapped
-afresh and unmapped at every allocation, and a free stretch over its trim threshold at the heap's top goes back
-at once. Both thresholds are raised here, so that the budget below alone decides.
+glibc (Linux) only; elsewhere these functions do nothing. A page allocates and frees hundreds of MB of images
+and model tensors, and memory that glibc hands back must be faulted in afresh (a fault per 4 kB) by the next
+page, which cost a tenth of the time. glibc hands back on its own, too: a block over its mmap threshold (32 MB
+at most, and a colour page is larger) is mapped afresh and unmapped at every allocation, and a free stretch over
+its trim threshold at the heap's top goes back at once. Both thresholds are raised here, so that the budget
+below alone decides. Figures in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Resident size above which a new page starts by handing freed heap memory back. Over 30 bench pages a page
-#: grew the resident set by at most 0.35 GB over what it started with (``best``, one arena; it started at
-#: 0.82 GB at most, so this never fired there), so a worker stays under the 1.5 GB it is allowed.
+#: Resident size above which a new page starts by handing freed heap memory back: above what a worker holds
+#: between ordinary pages, so that it fires only after an unusually large page.
 TRIM_ABOVE_MB = 1024
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _M_ARENA_MAX = -1, -3, -8  # mallopt's parameter numbers (malloc.h)
@@ -53,11 +52,10 @@ def tune_allocator(threads: int) -> bool:
     """Limit glibc's malloc to one arena per two threads (at least one); return whether it was set. Freed blocks
     are kept for the next page as well (``hold_freed_memory``).
 
-    By default every thread that allocates gets an arena of its own, and freed blocks pile up in each: over 30
-    bench pages on 2 cores, one arena instead of the default held ``balanced`` at 0.76 GB (1.02 GB without the
-    limit) and ran ``best`` about 6% faster. It is process-wide, so the command line and batch workers call it, not
-    the library; a ``MALLOC_ARENA_MAX`` in the environment is left to rule. One arena per two threads on larger
-    machines is a guess to spare many reader threads a single lock, not a measurement.
+    By default every thread that allocates gets an arena of its own, and freed blocks pile up in each: fewer
+    arenas hold less memory and ran faster. It is process-wide, so the command line and batch workers call it,
+    not the library; a ``MALLOC_ARENA_MAX`` in the environment is left to rule. One arena per two threads on
+    larger machines is a guess to spare many reader threads a single lock, not a measurement.
     """
     mallopt = _libc_function("mallopt")
     if mallopt is None:
@@ -72,9 +70,8 @@ def hold_freed_memory(mallopt: Any = None) -> bool:
     """Keep freed blocks in the heap for the next page rather than hand them back at once; return whether set.
 
     glibc maps every block over its mmap threshold afresh and hands a free heap top over its trim threshold back
-    at once, and memory handed back costs a page fault per 4 kB when used again. On 30 bench pages (2 cores) those
-    faults took a tenth of the time: raising both thresholds (to ``MMAP_ABOVE_MB`` and ``TRIM_ABOVE_MB``) made
-    ``balanced`` 10% and ``best`` 9% faster, with peaks of 0.79 and 1.05 GB instead of 0.70 and 0.82.
+    at once, and memory handed back costs a page fault per 4 kB when used again: both thresholds are raised (to
+    ``MMAP_ABOVE_MB`` and ``TRIM_ABOVE_MB``), for somewhat higher peaks.
     ``release_freed_memory`` still hands memory back between pages above ``TRIM_ABOVE_MB``. Thresholds the
     environment sets (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``, ``GLIBC_TUNABLES``) rule.
     """

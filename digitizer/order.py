@@ -8,13 +8,14 @@ them. Then lines are joined into paragraphs (indent, short line ends), also acro
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .layout import Box, Layout, TLine
+from .geometry import Box, area, union
+from .layout import Layout, TLine
 from .ocr.base import CharBox, OcrLine
+from .script import is_wide
 
 __all__ = ["WorkBlock", "assemble", "join_lines", "reading_order"]
 
@@ -45,10 +46,6 @@ class WorkBlock:
     title: str | None = None
     phones: list[str] = field(default_factory=list)
     parts: list[Box] = field(default_factory=list)
-
-
-def _union(boxes: list[Box]) -> Box:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _gaps(spans: list[tuple[float, float]], lo: float, hi: float, min_gap: float) -> list[float]:
@@ -105,7 +102,7 @@ class _Cutter:
     def cut(self, atoms: list[Atom]) -> list[Atom]:
         if len(atoms) <= 1 or self._one_line(atoms):
             return self._leaf(atoms)
-        ext = _union([a.box for a in atoms])
+        ext = union([a.box for a in atoms])
         vcuts = self._vcuts(atoms, ext)
         all_frames = all(a.kind == "frame" for a in atoms)
         # A cut must split the atoms (centres on both sides), or the recursion would never end.
@@ -156,7 +153,7 @@ class _Cutter:
             up = out[-1]
             if len(up) > 1 and all(a.kind == "line" and a.lines[0].kind in ("text", "heading", "byline") for a in g):
                 top = min(g, key=lambda a: a.box[1])
-                ext = _union([a.box for a in up])
+                ext = union([a.box for a in up])
                 cuts = self._vcuts(up, ext)
                 cols = {sum(1 for x in cuts if (a.box[0] + a.box[2]) / 2 > x) for a in g}
                 inside = all(ext[0] <= a.box[0] and a.box[2] <= ext[2] for a in g)
@@ -309,9 +306,8 @@ def _mostly_vertical(atoms: list[Atom]) -> bool:
     lines = [a for a in atoms if a.kind == "line"]
     if not lines or len(lines) < len(atoms):
         return False
-    area = lambda a: (a.box[2] - a.box[0]) * (a.box[3] - a.box[1])  # noqa: E731
-    vert = sum(area(a) for a in lines if a.lines[0].vertical)
-    return vert >= 0.6 * sum(area(a) for a in lines)
+    vert = sum(area(a.box) for a in lines if a.lines[0].vertical)
+    return vert >= 0.6 * sum(area(a.box) for a in lines)
 
 
 def _vertical_columns(atoms: list[Atom]) -> list[Atom]:
@@ -341,8 +337,8 @@ def _same_row(a: TLine, b: TLine) -> bool:
 def merge_tlines(a: TLine, b: TLine) -> TLine:
     """One line from two pieces of it, ``a`` left of ``b``: text joined (a space unless CJK), boxes united."""
     oa, ob = a.ocr, b.ocr
-    sep = "" if (oa.text and ob.text and (_is_cjk(oa.text[-1]) or _is_cjk(ob.text[0]))) else " "
-    box = _union([a.box, b.box])
+    sep = "" if (oa.text and ob.text and (is_wide(oa.text[-1]) or is_wide(ob.text[0]))) else " "
+    box = union([a.box, b.box])
     quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]], np.float32)
     chars = list(oa.chars)
     if sep and oa.chars and ob.chars:
@@ -389,17 +385,13 @@ def reading_order(lay: Layout) -> tuple[list[TLine], list[Atom], list[TLine], li
             atoms.append(Atom(f, "frame", inside, index=i))
     for i, p in enumerate(lay.photos):
         caps = [ln for ln in lay.lines if ln.photo == i]
-        box = _union([p, *[c.box for c in caps]])
+        box = union([p, *[c.box for c in caps]])
         atoms.append(Atom(box, "photo", caps, index=i))
     for ln in lay.lines:
         if ln.frame is None and ln.photo is None and ln.kind not in ("header", "footer"):
             atoms.append(Atom(ln.box, "line", [ln]))
     ordered = _Cutter(lay).cut(atoms)
     return header, ordered, footer, lay.lines
-
-
-def _is_cjk(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
 def join_lines(texts: list[str], vocabulary: set[str] | None = None) -> str:
@@ -413,7 +405,7 @@ def join_lines(texts: list[str], vocabulary: set[str] | None = None) -> str:
             out = t
             continue
         a, b = out[-1], t[0]
-        if _is_cjk(a) or _is_cjk(b):
+        if is_wide(a) or is_wide(b):
             out += t
         elif a in "-‐" and len(out) >= 2 and out[-2].isalpha() and b.isalpha():
             left = re.findall(r"[A-Za-z]+$", out[:-1])
@@ -479,7 +471,7 @@ def assemble(lay: Layout) -> list[WorkBlock]:
                     prev = blocks[-1]
                     prev.lines.append(ln)
                     prev.text = join_lines([x.text for x in prev.lines], vocab)
-                    prev.box = _union([prev.box, ln.box])
+                    prev.box = union([prev.box, ln.box])
                 else:
                     blocks.append(WorkBlock("caption", [ln], ln.text.strip(), ln.box))
     blocks.extend(_paragraphs(seq, lay, vocab))
@@ -499,7 +491,7 @@ def _parts(b: WorkBlock) -> list[Box]:
             parts[-1].append(ln)
         else:
             parts.append([ln])
-    return [_union([x.box for x in p]) for p in parts] if len(parts) > 1 else []
+    return [union([x.box for x in p]) for p in parts] if len(parts) > 1 else []
 
 
 def _ad(a: Atom) -> WorkBlock:
@@ -537,7 +529,7 @@ def _paragraphs(seq: list[TLine], lay: Layout, vocab: set[str]) -> list[WorkBloc
                     cur_kind,
                     list(cur),
                     join_lines([x.text for x in cur], vocab),
-                    _union([x.box for x in cur]),
+                    union([x.box for x in cur]),
                 )
             )
             cur.clear()

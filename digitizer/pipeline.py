@@ -16,20 +16,21 @@ from typing import Any
 import cv2
 import numpy as np
 
-from . import __version__
 from .config import Options
+from .detect import find_lines, probe_lines, read_confidence, read_lines
 from .errors import BadOptionError
 from .layout import segment, split_at_gutters
 from .load import PageImage, check_page_size, load_pages
 from .memory import release_freed_memory
-from .model import Article, BBox, Block, Char, Document, Line, Page, Word
+from .model import Document, Page
 from .ocr import OcrEngine, get_engine
-from .ocr.base import OcrLine
-from .order import WorkBlock, assemble
-from .resample import shrink
-from .straighten import ink_mask, map_points, straighten
+from .order import assemble
+from .script import detect_lang
+from .straighten import ink_mask, straighten
+from .tree import add_rules, build_blocks, build_page
+from .version import __version__
 
-__all__ = ["blank", "build_engine", "convert", "convert_page", "convert_pages", "new_document"]
+__all__ = ["build_engine", "convert", "convert_page", "convert_pages", "new_document"]
 
 log = logging.getLogger(__name__)
 
@@ -52,175 +53,8 @@ def build_engine(opts: Options) -> OcrEngine:
     )
 
 
-#: The longest side of the page image the orientation probe detects on, and of the second look a large scan gets
-#: when the first found fewer than ``MIN_PROBE_LINES`` lines (a 600-dpi broadsheet's body type is 3-5 pixels
-#: high at 1024, 10-15 at 3072).
-PROBE_SIDE = 1024
-RESCUE_PROBE_SIDE = 3072
-MIN_PROBE_LINES = 8
 #: A page whose shorter side is under this many pixels is far smaller than any scan, and its reading is suspect.
 SMALL_PAGE_SIDE = 100
-#: Share of a page's pixels that must be ink for it to be worth detecting on when no probe found a line.
-BLANK_INK = 2e-4
-
-
-def blank(image: np.ndarray, side: int = 2048) -> bool:
-    """Whether a page carries next to no ink (a blank or near-blank scan): judged on a copy of ``side`` pixels."""
-    h, w = image.shape[:2]
-    scale = min(1.0, side / max(h, w))
-    small = shrink(image, (max(1, round(w * scale)), max(1, round(h * scale))))
-    grey = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-    ink = ink_mask(grey)
-    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # scanner noise is single pixels
-    return bool(np.count_nonzero(ink) < BLANK_INK * ink.size)
-
-
-def _probe_quads(engine: OcrEngine, image: np.ndarray, side: int = PROBE_SIDE) -> tuple[list[np.ndarray], float]:
-    h, w = image.shape[:2]
-    scale = min(1.0, side / max(h, w))
-    small = shrink(image, (round(w * scale), round(h * scale)))
-    detect = getattr(engine, "detect_probe", engine.detect)
-    return [q / scale for q in detect(small)], scale
-
-
-def probe_lines(engine: OcrEngine, side: int = PROBE_SIDE) -> Any:
-    """A cheap text-line finder for orientation: the engine's detector on the page scaled to ``side``."""
-
-    def probe(image: np.ndarray) -> list[np.ndarray]:
-        return _probe_quads(engine, image, side)[0]
-
-    return probe
-
-
-#: Box height (pixels) the detector is given for the page's smallest common type. Larger type only costs time
-#: (pixels). Measured on 24 tuning pages: at 22 px char_recall was 0.9984 against 0.9989 at full resolution,
-#: with detection 4× faster; at 18 px an English page lost a paragraph.
-DET_TEXT_PX = 22.0
-
-
-def detection_scale(lines: list[np.ndarray], requested: float = 0.0) -> float:
-    """The scale to detect at: ``requested`` when given, else from the probe's line heights.
-
-    The smallest common type (the 5th percentile of line heights) is kept at ``DET_TEXT_PX`` or more, so
-    captions and footers are found as well as body text; pages without probe lines are detected at full size.
-    """
-    if requested > 0:
-        return min(1.0, requested)
-    hs = [
-        float(np.linalg.norm(q[0] - q[3]))
-        for q in lines
-        if np.linalg.norm(q[0] - q[1]) > 2 * np.linalg.norm(q[0] - q[3])
-    ]
-    if len(hs) < MIN_PROBE_LINES:
-        return 1.0
-    scale = DET_TEXT_PX / max(1.0, float(np.percentile(hs, 5)))
-    return 1.0 if scale > 0.8 else round(max(scale, 0.25), 3)
-
-
-def detect_lines(engine: OcrEngine, image: np.ndarray, scale: float) -> list[np.ndarray]:
-    """Text-line quads on ``image`` (in its pixels), the detector run on the image scaled by ``scale``."""
-    if scale >= 1.0:
-        return engine.detect(image)
-    scaled = getattr(engine, "detect_scaled", None)
-    if scaled is not None:
-        return list(scaled(image, scale))
-    h, w = image.shape[:2]
-    small = shrink(image, (max(32, round(w * scale)), max(32, round(h * scale))))
-    sx, sy = w / small.shape[1], h / small.shape[0]
-    return [q * np.array([sx, sy], np.float32) for q in engine.detect(small)]
-
-
-def read_confidence(engine: OcrEngine) -> Any:
-    """Mean recognition confidence of the given lines (the first, fastest reader of a cascade is enough)."""
-
-    def score(image: np.ndarray, quads: list[np.ndarray]) -> float:
-        fast = getattr(engine, "first_reader", None)
-        lines = fast(image, quads) if fast is not None else engine.recognize(image, quads)
-        return float(np.mean([ln.confidence for ln in lines])) if lines else 0.0
-
-    return score
-
-
-def _box(pts: np.ndarray) -> BBox:
-    return BBox(float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
-
-
-def _clip(b: BBox, w: int, h: int) -> BBox:
-    return BBox(max(0.0, b.x0), max(0.0, b.y0), max(0.0, min(float(w), b.x1)), max(0.0, min(float(h), b.y1)))
-
-
-def _line_to_model(o: OcrLine, inv: np.ndarray, w: int, h: int, spaced: bool) -> Line:
-    poly = map_points(inv, o.quad)
-    words: list[Word] = []
-    # Every character's quad mapped back to the scan in one step, then boxed and clipped to the page.
-    mapped = map_points(inv, np.array([cb.quad for cb in o.chars], np.float64).reshape(-1, 2)).reshape(-1, 4, 2)
-    lows = np.clip(mapped.min(axis=1), 0, [w, h]).tolist()
-    highs = np.clip(mapped.max(axis=1), 0, [w, h]).tolist()
-    run: list[tuple[str, int, float]] = []
-
-    def flush() -> None:
-        if not run:
-            return
-        ks = [k for _, k, _ in run]
-        box = BBox(
-            min(lows[k][0] for k in ks),
-            min(lows[k][1] for k in ks),
-            max(highs[k][0] for k in ks),
-            max(highs[k][1] for k in ks),
-        )
-        chars = [] if spaced else [Char(t, BBox(*lows[k], *highs[k]), c) for t, k, c in run]
-        words.append(Word("".join(t for t, _, _ in run), box, float(np.mean([c for _, _, c in run])), chars))
-        run.clear()
-
-    for k, cb in enumerate(o.chars):
-        if cb.text.isspace():
-            flush()
-            continue
-        run.append((cb.text, k, min(1.0, max(0.0, cb.confidence))))
-    flush()
-    return Line(
-        o.text.strip(),
-        _clip(_box(poly), w, h),
-        [(float(x), float(y)) for x, y in poly],
-        min(1.0, max(0.0, o.confidence)),
-        words,
-        o.model,
-        o.vertical,
-    )
-
-
-def _map_box(b: tuple[float, float, float, float], inv: np.ndarray, w: int, h: int) -> BBox:
-    return _clip(_box(map_points(inv, np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]]))), w, h)
-
-
-def vertical_pieces(quads: list[np.ndarray]) -> set[int]:
-    """Indexes of squarish boxes that continue a column of vertical text (directly above or below one)."""
-    boxes = [(float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())) for q in quads]
-    tall = [b for b in boxes if (b[3] - b[1]) >= 1.5 * (b[2] - b[0])]
-    out: set[int] = set()
-    if not tall:
-        return out
-    for i, b in enumerate(boxes):
-        w, h = b[2] - b[0], b[3] - b[1]
-        if not 0.6 * w <= h < 1.5 * w:
-            continue
-        for t in tall:
-            tw = t[2] - t[0]
-            same_col = min(b[2], t[2]) - max(b[0], t[0]) > 0.7 * min(w, tw) and abs(w - tw) < 0.4 * tw
-            near = -0.2 * tw < b[1] - t[3] < 0.8 * tw or -0.2 * tw < t[1] - b[3] < 0.8 * tw
-            if same_col and near:
-                out.add(i)
-                break
-    return out
-
-
-def detect_lang(lines: list[OcrLine]) -> str:
-    """``zh`` when a good share of the recognized characters are CJK, else ``en``."""
-    chars = [ch for ln in lines for ch in ln.text if not ch.isspace()]
-    if not chars:
-        return "zh"
-    cjk = sum(1 for ch in chars if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
-    return "zh" if cjk >= 0.2 * len(chars) else "en"
 
 
 def _grey_and_ink(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -254,99 +88,27 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     timings["straighten"] = time.perf_counter() - t0
     t = time.perf_counter()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # The grey page and its ink (one core, about 20 ms on a 3000×4300 page) beside the detector, which
-        # leaves part of the second core idle.
+        # The grey page and its ink (one core) beside the detector, which leaves part of the second core idle.
         inked = pool.submit(_grey_and_ink, st.image)
-        probed = st.lines
-        if not probed and opts.det_scale == 0:
-            probed = _probe_quads(engine, st.image)[0]  # orientation was given: no probe ran yet
-        if len(probed) < MIN_PROBE_LINES and opts.det_scale == 0 and max(st.image.shape[:2]) > 2 * PROBE_SIDE:
-            # Body type can vanish in a 1024-pixel probe of a large scan: look again at a larger size.
-            probed = _probe_quads(engine, st.image, RESCUE_PROBE_SIDE)[0]
-        det_scale = detection_scale(probed, opts.det_scale)
-        if not probed and opts.det_scale == 0 and blank(st.image):
-            det_scale, found = 0.0, []  # nothing on the page to detect: no full-resolution pass for nothing
-        else:
-            found = detect_lines(engine, st.image, det_scale)
+        det_scale, found = find_lines(engine, st.image, st.lines, opts.det_scale)
         grey, mask = inked.result()
     quads = split_at_gutters(mask, found)
     timings["detect"] = time.perf_counter() - t
     t = time.perf_counter()
-    hinted = vertical_pieces(quads)
-    # Short pieces of a vertical column are squarish: hand them over turned (top edge running down the
-    # column, as the engine turns tall boxes) so they are read top to bottom like the rest of the column.
-    ocr_lines = engine.recognize(st.image, [np.roll(q, -1, axis=0) if i in hinted else q for i, q in enumerate(quads)])
-    for i in hinted:
-        ocr_lines[i].quad, ocr_lines[i].vertical, ocr_lines[i].chars = quads[i], True, []
+    ocr_lines = read_lines(engine, st.image, quads)
     timings["recognize"] = time.perf_counter() - t
     t = time.perf_counter()
-    lang = opts.lang if opts.lang != "auto" else detect_lang(ocr_lines)
+    lang = opts.lang if opts.lang != "auto" else detect_lang([ln.text for ln in ocr_lines])
     lay = segment(st.image, ocr_lines, mask, grey)
     work = assemble(lay)
     timings["layout"] = time.perf_counter() - t
-    inv = np.linalg.inv(st.matrix)
-    spaced = lang == "en"
-    page = Page(
-        index=page_img.index,
-        width=ow,
-        height=oh,
-        source=page_img.source,
-        page_id=page_img.page_id,
-        lang=lang,
-        angle=st.angle,
-        orientation=st.orientation,
-        transform=st.matrix.tolist(),
-        dpi=opts.dpi or page_img.dpi,
-        det_scale=det_scale,
-    )
-    page.blocks, page.articles = _blocks(work, inv, ow, oh, spaced, page.page_id)
-    # Rule lines come last: they are layout, not reading matter (ALTO GraphicalElement, PAGE SeparatorRegion).
-    for r in [*lay.hrules, *lay.vrules]:
-        n = len(page.blocks)
-        page.blocks.append(Block(f"{page.page_id}_r{n + 1:03d}", "rule", _map_box(r, inv, ow, oh), n))
+    inv = np.linalg.inv(st.matrix)  # straightened image → scan: every box goes back through it
+    page = build_page(page_img, st.matrix, st.angle, st.orientation, lang, det_scale, opts.dpi or page_img.dpi)
+    page.blocks, page.articles = build_blocks(work, inv, ow, oh, lang == "en", page.page_id)
+    add_rules(page, [*lay.hrules, *lay.vrules], inv)
     timings["total"] = time.perf_counter() - t0
     page.timings = timings
     return page
-
-
-def _blocks(
-    work: list[WorkBlock], inv: np.ndarray, w: int, h: int, spaced: bool, page_id: str
-) -> tuple[list[Block], list[Article]]:
-    blocks: list[Block] = []
-    articles: list[Article] = []
-    current: Article | None = None
-    for i, wb in enumerate(work):
-        lines = [_line_to_model(tl.ocr, inv, w, h, spaced) for tl in wb.lines]
-        bbox = BBox.union_of([ln.bbox for ln in lines]) if lines else _map_box(wb.box, inv, w, h)
-        if wb.kind == "ad":
-            bbox = _map_box(wb.box, inv, w, h)
-        conf = (
-            sum(ln.confidence * max(1, len(ln.text)) for ln in lines) / sum(max(1, len(ln.text)) for ln in lines)
-            if lines
-            else 1.0
-        )
-        b = Block(
-            id=f"{page_id}_b{i + 1:03d}",
-            kind=wb.kind,
-            bbox=bbox,
-            reading_index=i,
-            lines=lines,
-            text=wb.text,
-            confidence=conf,
-            title=wb.title,
-            phones=wb.phones,
-            parts=[_map_box(p, inv, w, h) for p in wb.parts],
-        )
-        if wb.kind == "headline":
-            current = Article(f"{page_id}_a{len(articles) + 1:02d}", [], wb.text)
-            articles.append(current)
-        elif wb.kind in ("section", "ad", "footer", "header"):
-            current = None
-        if current is not None and wb.kind in ("headline", "subtitle", "para", "heading", "byline", "caption", "photo"):
-            current.block_ids.append(b.id)
-            b.article = current.id
-        blocks.append(b)
-    return blocks, articles
 
 
 def new_document(source: str, opts: Options, engine: OcrEngine, pages: list[Page] | None = None) -> Document:

@@ -11,8 +11,8 @@ __all__ = ["shrink"]
 def shrink(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """``image`` resized down to ``size`` (width, height) by area averaging, like ``cv2.INTER_AREA``.
 
-    A whole-number factor goes first as plain block means (7× faster on a 3000×4300 page than one fractional
-    area resize), then the small remainder. The few rows and columns that do not fill a block are left out of
+    A whole-number factor goes first as plain block means (far faster than one fractional area resize of a
+    whole page), then the small remainder. The few rows and columns that do not fill a block are left out of
     the first step, so the far edges may come out short by fewer source pixels than the factor.
     """
     w, h = size

@@ -35,8 +35,8 @@ class Straightened:
 
 
 #: Strip counts for the fine search, their normalized profiles summed: long rows resolve the angle best, but a
-#: strip across columns whose baselines differ blurs; two counts that rarely both straddle a gutter badly
-#: measured best (worst error 0.11-0.13° on 80 tuning pages, against 0.26° with 3 strips alone).
+#: strip across columns whose baselines differ blurs; two counts that rarely both straddle a gutter badly gave
+#: the smallest worst-case error on the tuning pages (docs/performance.md).
 FINE_STRIPS = (4, 6)
 #: Skew below this (degrees) is left alone: it is within the estimate's own error (0.02° median), moves a
 #: 3000-pixel line by under 3 pixels, and turning the page would only blur it (a clean page turned by 0.025°
@@ -77,8 +77,7 @@ def _profiler(xs: np.ndarray, ys: np.ndarray, strips: tuple[int, ...] = (1,)) ->
         # The offset and each point's strip in one addend: the rows are never negative, so adding whole
         # numbers before truncating gives what adding them after would.
         shift = np.minimum(((xs - x0) / (x1 - x0) * finest).astype(np.int64), finest - 1) * n + off
-    # Buffers reused across angles: fresh temporaries of this size cost more in page faults than in arithmetic
-    # (4× the time of the whole score, measured on 400,000 points).
+    # Buffers reused across angles: fresh temporaries of this size cost more in page faults than in arithmetic.
     rows_f, tmp = np.empty(len(xs)), np.empty(len(xs))
     rows = np.empty(len(xs), np.int64)
 
@@ -342,8 +341,7 @@ def _turn_quad(q: np.ndarray, m: Matrix) -> np.ndarray:
 #: upright from upside down as well as a whole line does, at a fraction of the reading time.
 FLIP_WINDOW = 12.0
 #: Mean confidence at which a page's lines, read as they stand, are taken as upright without reading them
-#: turned. Measured on 80 generated pages, the samples, the calibration scans and six real pages, each also
-#: turned by 180°: upright lines read 0.94-0.998, upside-down ones at most 0.72.
+#: turned: well between what upright and upside-down lines read on the tuning pages (docs/performance.md).
 UPRIGHT_READ = 0.85
 
 
@@ -363,7 +361,7 @@ def _upside_down(
 ) -> bool:
     """Whether the recognizer reads ``lines`` better turned by 180°: four lines first, all when that is close.
 
-    Upright text reads far better than upside-down text (see ``UPRIGHT_READ`` for the measured ranges), so four
+    Upright text reads far better than upside-down text (see ``UPRIGHT_READ``), so four
     lines nearly always settle it, and a page that reads as well as ``UPRIGHT_READ`` as it stands is not read
     turned at all. A quad started from its bottom right corner is cut out turned by 180°, so
     the page itself is turned only when it has to be.

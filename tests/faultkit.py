@@ -222,6 +222,34 @@ def kill_rounds(args: list[str], rounds: int, rng: random.Random, max_wait: floa
     return log
 
 
+def signal_mid_page(folder: Path, sig: int, delay: float = 0.3) -> tuple[int, dict[str, dict[str, Any]], str]:
+    """A batch of three pages, the middle one long, whose worker gets ``sig`` while it reads that page.
+
+    Returns the batch's exit code, the manifest record of each file (a.png, b.png, c.png) and its stderr.
+    """
+    src, out = folder / "scans", folder / "out"
+    src.mkdir(parents=True)
+    text_page("The first page is short").save(src / "a.png")
+    # A page long enough to be caught in the middle: forty lines of type on a 2400×3600 page.
+    lines = "\n".join(f"Line {i} of the long report on the harbour works" for i in range(40))
+    text_page(lines, size=(2400, 3600), font_px=44).save(src / "b.png")
+    text_page("The last page is short too").save(src / "c.png")
+    proc = subprocess.Popen(
+        [*CLI, "batch", str(src), "-o", str(out), "--jobs", "1", "--speed", "fast", "-f", "txt,json"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not read_manifest(out):
+        time.sleep(0.05)
+    time.sleep(delay)  # the worker is now on b.png
+    for pid in workers(proc.pid):
+        os.kill(pid, sig)
+    _, err = proc.communicate(timeout=240)
+    return proc.returncode, {Path(x["input"]).name: x for x in read_manifest(out)}, err
+
+
 def whole(path: Path) -> bool:
     """Whether an output file parses as what its name says it is."""
     text = path.read_text(encoding="utf-8")

@@ -41,9 +41,9 @@ def test_joins_read_by_a_convolution_become_sums_of_convolutions_over_the_same_w
 
 @pytest.mark.models
 def test_the_rewritten_detector_finds_a_real_pages_lines_as_the_file_does() -> None:
+    from digitizer.detect import detect_lines
     from digitizer.load import load_pages
     from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
-    from digitizer.pipeline import detect_lines
 
     page = next(iter(load_pages(ROOT / "samples" / "zh_front.jpg"))).image
     plain = PPOCREngine(PPOCRSettings(speed="fast", split_concats=False))

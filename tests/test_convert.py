@@ -34,7 +34,10 @@ def test_real_page_text_matches_ground_truth(clean_page, converted) -> None:  # 
 def test_reading_order_on_clean_page(clean_page, converted) -> None:  # type: ignore[no-untyped-def]
     _, gt = clean_page
     s = score_page(gt, to_text(converted))
-    assert s["order"] >= 0.9 and s["intact"] >= 0.6, s
+    # Every paragraph and ad whole and in order, and the text in reading order within a few characters of the
+    # ground truth (measured: 0.0033 on this page, its character errors alone).
+    assert s["order"] == 1.0 and s["intact"] == 1.0, s
+    assert s["cer_order"] <= 1.5 * (1 - s["char_recall"]) + 0.005, s
 
 
 def test_no_network_during_conversion(no_network, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -91,18 +94,19 @@ def test_bad_input_one_line_error_distinct_code(tmp_path: Path, name, make, code
 
 
 def test_cli_writes_named_outputs(tmp_path: Path) -> None:
-    src = tmp_path / "page one.png"
-    img = Image.new("RGB", (900, 300), "white")
-    from PIL import ImageDraw
+    from faultkit import text_page
 
-    ImageDraw.Draw(img).text((50, 120), "HELLO", fill="black")
-    img.save(src)
+    src = tmp_path / "page one.png"
+    text_page("HELLO from the harbour board", size=(900, 300), font_px=40).save(src)
     r = _run(["convert", str(src), "-o", str(tmp_path / "o"), "--format", "txt,json,md", "--speed", "fast"])
     assert r.returncode == 0, r.stderr
     names = sorted(p.name for p in (tmp_path / "o").iterdir())
     assert names == ["page one.json", "page one.md", "page one.txt"]
+    assert r.stdout.splitlines() == [str(tmp_path / "o" / n) for n in ("page one.txt", "page one.json", "page one.md")]
+    assert (tmp_path / "o" / "page one.txt").read_text().strip() == "HELLO from the harbour board"
     d = json.loads((tmp_path / "o" / "page one.json").read_text())
     assert d["schema_version"] and d["engine"]["engine"] == "ppocr"
+    assert d["source"] == str(src) and d["pages"][0]["blocks"][0]["text"] == "HELLO from the harbour board"
 
 
 def test_version_and_help() -> None:

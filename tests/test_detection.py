@@ -5,12 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from digitizer.ocr.ppocr import Reading, _level, _rare_hanzi
+from digitizer.ocr.cascade import Cascade
+from digitizer.ocr.detector import _level
+from digitizer.ocr.recognizer import Reading
+from digitizer.script import rare_hanzi
 
 
 def test_rare_or_traditional_hanzi_are_flagged() -> None:
-    assert _rare_hanzi("訂") and _rare_hanzi("話")  # traditional forms the tiny model swaps in
-    assert not any(_rare_hanzi(c) for c in "订话鲁中晨报A1，")
+    assert rare_hanzi("訂") and rare_hanzi("話")  # traditional forms the tiny model swaps in
+    assert not any(rare_hanzi(c) for c in "订话鲁中晨报A1，")
 
 
 def test_level_sets_slightly_leaning_boxes_upright() -> None:
@@ -27,13 +30,11 @@ def test_level_sets_slightly_leaning_boxes_upright() -> None:
 
 
 def test_cascade_rereads_lines_with_a_traditional_form() -> None:
-    from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
-
-    eng = PPOCREngine(PPOCRSettings(speed="balanced"))
+    cascade = Cascade([], threshold=0.93, threads=1)
     chars = [(c, 0.0, 1.0, 0.97) for c in "全年訂阅"]
-    assert eng._doubtful("全年訂阅", 0.97, chars)
+    assert cascade._doubtful("全年訂阅", 0.97, chars)
     chars = [(c, 0.0, 1.0, 0.97) for c in "全年订阅"]
-    assert not eng._doubtful("全年订阅", 0.97, chars)
+    assert not cascade._doubtful("全年订阅", 0.97, chars)
 
 
 class _Reader:
@@ -55,7 +56,8 @@ def _cascade(first: tuple[str, float], second: tuple[str, float]) -> tuple[str, 
 
     eng = PPOCREngine.__new__(PPOCREngine)  # the cascade's logic only: no models loaded
     eng.s, eng.classifier = PPOCRSettings(speed="balanced"), None
-    eng.recognizers = [_Reader("tiny", *first), _Reader("small", *second)]  # type: ignore[list-item]
+    readers = [_Reader("tiny", *first), _Reader("small", *second)]
+    eng.cascade = Cascade(readers, eng.s.cascade_threshold, eng.s.threads)  # type: ignore[arg-type]
     page = np.full((60, 400, 3), 255, np.uint8)
     quad = np.array([[10, 10], [390, 10], [390, 50], [10, 50]], np.float32)
     (line,) = eng.recognize(page, [quad])
@@ -98,7 +100,8 @@ def test_cascade_rereads_doubtful_lines_early_and_puts_every_reading_in_its_plac
     eng = PPOCREngine.__new__(PPOCREngine)  # the cascade's logic only: no models loaded
     eng.s, eng.classifier = PPOCRSettings(speed="balanced", threads=2), None
     log: list[tuple[str, int]] = []
-    eng.recognizers = [_WidthReader("tiny", log), _WidthReader("small", log)]  # type: ignore[list-item]
+    readers = [_WidthReader("tiny", log), _WidthReader("small", log)]
+    eng.cascade = Cascade(readers, eng.s.cascade_threshold, eng.s.threads)  # type: ignore[arg-type]
     page = np.full((2000, 1200, 3), 255, np.uint8)
     widths = [300 + 17 * i for i in range(40)]  # half of them even
     quads = [
@@ -289,13 +292,13 @@ def _twelve_lines_page() -> np.ndarray:
 
 
 def test_recognition_shared_out_over_threads_reads_each_line_into_its_own_place() -> None:
-    """Batches read side by side (one single-threaded run per core) come back in the lines' order, with what a
+    """Lines read side by side (one single-threaded run per core) come back in the lines' order, with what a
     one-thread engine reads."""
     from digitizer.ocr.ppocr import PPOCREngine, PPOCRSettings
 
     page = _twelve_lines_page()
-    one = PPOCREngine(PPOCRSettings(speed="fast", threads=1, rec_batch=2))
-    two = PPOCREngine(PPOCRSettings(speed="fast", threads=2, rec_batch=2))
+    one = PPOCREngine(PPOCRSettings(speed="fast", threads=1))
+    two = PPOCREngine(PPOCRSettings(speed="fast", threads=2))
     assert two.recognizers[0].sess1 is not two.recognizers[0].sess  # the shared-out path is the one tested
     quads = sorted(one.detect(page), key=lambda q: float(q[:, 1].mean()))
     assert len(quads) == 12

@@ -22,7 +22,11 @@ def _reference():  # type: ignore[no-untyped-def]
     return mod
 
 
-@pytest.mark.skipif(not (SHARED / "score.py").exists(), reason="../shared/eval not present")
+@pytest.mark.skipif(
+    not (SHARED / "score.py").exists(),
+    reason=f"the reference scorer {SHARED / 'score.py'} and its calibration ground truth are not beside this "
+    "checkout (they are the project's shared resources, not part of the repository): nothing to compare with",
+)
 @pytest.mark.parametrize("gt_name", ["pub_front_skew.gt.json", "pub_ads_skew.gt.json"])
 def test_scores_match_reference(gt_name: str) -> None:
     ref = _reference()

@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from faultkit import CLI, batch, check_outputs, kill_rounds, make_fuzz, make_seeds, text_page, workers
+from faultkit import CLI, batch, check_outputs, kill_rounds, make_fuzz, make_seeds, signal_mid_page, text_page
 
 from digitizer.batch import read_manifest
 
@@ -164,29 +164,8 @@ def test_kill_minus_nine_at_random_moments_then_resume_does_every_page_once(tmp_
 
 @pytest.mark.timeout(300)
 def test_worker_killed_by_a_signal_costs_its_page_and_the_batch_goes_on(tmp_path: Path) -> None:
-    src = tmp_path / "scans"
-    src.mkdir()
-    text_page("The first page is short").save(src / "a.png")
-    # A page long enough to be caught in the middle: forty lines of type on a 2400×3600 page.
-    lines = "\n".join(f"Line {i} of the long report on the harbour works" for i in range(40))
-    text_page(lines, size=(2400, 3600), font_px=44).save(src / "b.png")
-    text_page("The last page is short too").save(src / "c.png")
-    out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [*CLI, "batch", str(src), "-o", str(out), "--jobs", "1", *FAST],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not read_manifest(out):
-        time.sleep(0.05)
-    time.sleep(0.3)  # the worker is now on b.png
-    (worker,) = workers(proc.pid)
-    os.kill(worker, signal.SIGSEGV)
-    _, err = proc.communicate(timeout=240)
-    assert proc.returncode == 10, err
-    recs = {Path(x["input"]).name: x for x in read_manifest(out)}
+    code, recs, err = signal_mid_page(tmp_path, signal.SIGSEGV)
+    assert code == 10, err
     assert recs["a.png"]["status"] == "done" and recs["c.png"]["status"] == "done"
     assert recs["b.png"]["status"] == "failed" and "signal 11" in recs["b.png"]["error"]
     assert "Traceback" not in err

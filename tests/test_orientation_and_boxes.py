@@ -37,7 +37,7 @@ def engine():  # type: ignore[no-untyped-def]
     [(901, "zh", -8.6, 0), (902, "en", 3.7, 90), (903, "zh", 9.2, 180), (904, "zh", -4.4, 270)],
 )
 def test_orientation_and_skew_on_aged_pages(engine, seed: int, lang: str, angle: float, turn: int) -> None:  # type: ignore[no-untyped-def]
-    from digitizer.pipeline import probe_lines, read_confidence
+    from digitizer.detect import probe_lines, read_confidence
     from digitizer.straighten import straighten
 
     bgr, gt, _ = _aged(seed, lang, angle, turn)
@@ -101,7 +101,7 @@ def test_skewed_page_reads_as_well_as_unskewed(tmp_path: Path) -> None:
 
 
 def test_detection_scale_follows_the_smallest_common_type() -> None:
-    from digitizer.pipeline import DET_TEXT_PX, detection_scale
+    from digitizer.detect import DET_TEXT_PX, detection_scale
 
     def line(h: float, w: float = 600.0) -> np.ndarray:
         return np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)

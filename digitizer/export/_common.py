@@ -51,9 +51,8 @@ class XmlWriter:
     """XML text written as the exporter walks the result tree, indented one space a level.
 
     The output is what ``ET.indent`` and ``ET.tostring`` write for a tree without mixed content (an element
-    without children or text ends in `` />``). Building an ElementTree first and then walking it took over three
-    times as long on a Chinese page, whose every character is an element with a box: ALTO and PAGE of a
-    1,388-character bench page took 68 ms that way, 17-19 ms this way (identical bytes).
+    without children or text ends in `` />``). Building an ElementTree first and then walking it took several
+    times as long on a Chinese page, whose every character is an element with a box (docs/performance.md).
     """
 
     __slots__ = ("_bare", "_out", "_tags")

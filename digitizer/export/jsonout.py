@@ -9,8 +9,8 @@ from ..model import Document
 
 __all__ = ["to_json"]
 
-#: Compact JSON by the C encoder. ``json.dumps`` with ``indent`` runs the pure-Python encoder, which took
-#: 14 ms a page (a third of all exports) and wrote every coordinate on a line of its own.
+#: Compact JSON by the C encoder. ``json.dumps`` with ``indent`` runs the pure-Python encoder, which was a third
+#: of all exports' time, and writes every coordinate on a line of its own.
 _compact = json.JSONEncoder(ensure_ascii=False).encode
 
 

@@ -2,13 +2,11 @@
 
 PP-OCRv6 tiny's detector joins two half-resolution feature maps (a max pool and a convolution of the page, 16
 channels each) into one of 32 channels, only for a strided convolution to read it (and does the same with its
-four upsampled pyramid levels). On a 1056×1440 input that join copies 49 MB, a tenth of the model's time, on one
-thread. A convolution of joined channels is the sum of convolutions of each part with its share of the weights,
+four upsampled pyramid levels). That join is a large copy on one thread, a tenth of the model's time. A
+convolution of joined channels is the sum of convolutions of each part with its share of the weights,
 so the rewrite convolves each part and adds: onnxruntime fuses the sums into its convolutions, and the join is
-never made. The result is the same up to the order of float additions (largest difference 8e-6 in the
-probability map of a generated page, no pixel on the other side of the threshold; the same lines, boxes and text
-on 30 bench pages). The model ran 13% faster on one 1056×1440 input, 6% (156 → 148 ms) over 12 bench pages at
-their detection scale.
+never made. The result is the same up to the order of float additions (the same lines, boxes and text on the
+bench pages; figures in docs/performance.md).
 
 Nothing is written to disk: the pinned file is checked as always, and the rewritten model lives in memory only.
 """

@@ -2,11 +2,11 @@
 
 The last layer of a PP-OCR recognizer maps every time step's features to a score for each character of its list
 (80 → 6,906 for PP-OCRv6 tiny): a tenth of the tiny model's time. Its weights quantized to int8 (per character,
-symmetric) and run by onnxruntime's ``DynamicQuantizeMatMul`` made the tiny recognizer 4-7% faster on 1,444 lines
-of 8 tuning pages, with 3 lines read differently (4 characters in 18,589). The layer's bias, a separate Add
-over the same 6,906 scores, becomes the quantized product's own bias input: the same numbers in one pass less
-(the tiny recognizer 3% faster on 1,016 lines, every output bit-identical). Nothing is written to disk: the
-pinned file is checked as always, and the rewritten model lives in memory only.
+symmetric) and run by onnxruntime's ``DynamicQuantizeMatMul`` make the tiny recognizer a little faster; the
+layer's bias, a separate Add over the same 6,906 scores, becomes the quantized product's own bias input. int8
+kernels differ between instruction sets, so this is an opt-in (``--int8``), never the default (figures in
+docs/performance.md). Nothing is written to disk: the pinned file is checked as always, and the rewritten model
+lives in memory only.
 """
 
 from __future__ import annotations

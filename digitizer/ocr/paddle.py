@@ -29,9 +29,11 @@ from typing import Any
 import numpy as np
 
 from ..errors import BadOptionError, MissingDependencyError, ModelFileError
+from ..resample import shrink
 from .base import OcrLine
+from .detector import order_quad
 from .models import file_sha256, resolve_model
-from .ppocr import crop_line, order_quad
+from .recognizer import crop_line
 
 __all__ = ["PaddleEngine", "PaddleSettings"]
 
@@ -228,6 +230,21 @@ class PaddleEngine:
             return []
         polys = res[0]["dt_polys"]
         return [order_quad(np.asarray(p, dtype=np.float32).reshape(-1, 2)[:4]) for p in polys]
+
+    def detect_probe(self, image: np.ndarray) -> list[np.ndarray]:
+        """The orientation probe's lines: the same detector (paddleocr has one per pipeline)."""
+        return self.detect(image)
+
+    def detect_scaled(self, image: np.ndarray, scale: float) -> list[np.ndarray]:
+        """``detect`` on ``image`` shrunk by ``scale``, the quads mapped back to ``image``'s pixels."""
+        h, w = image.shape[:2]
+        small = shrink(image, (max(32, round(w * scale)), max(32, round(h * scale))))
+        sx, sy = w / small.shape[1], h / small.shape[0]
+        return [q * np.array([sx, sy], np.float32) for q in self.detect(small)]
+
+    def first_reader(self, image: np.ndarray, quads: list[np.ndarray]) -> list[OcrLine]:
+        """One recognizer only: the same as ``recognize``."""
+        return self.recognize(image, quads)
 
     def recognize(self, image: np.ndarray, quads: list[np.ndarray]) -> list[OcrLine]:
         lines = []

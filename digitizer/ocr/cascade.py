@@ -1,0 +1,118 @@
+"""The recognizer cascade: every line read by the first (fastest) recognizer, and a line it is unsure of read again
+by the next, line by line, as many lines at a time as there are threads."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+import numpy as np
+
+from ..script import rare_hanzi
+from .base import CharBox, OcrLine
+from .recognizer import Chars, Reading, Recognizer, char_quads, reader_pool
+
+__all__ = ["Cascade", "keep_first"]
+
+
+def keep_first(first: str, first_conf: float, second: str, second_conf: float) -> bool:
+    """Whether a cascade keeps its first reading of a line over the second model's.
+
+    The second is kept when it is surer, except where it differs only by dropping word spaces: the small
+    recognizer reads the wide gaps of a justified English line as nothing (``bus  line will`` came back as
+    ``buslinewill``, 3 lines of 18 English pages), and glued words are worse than a doubtful space.
+    """
+    if second_conf < first_conf:
+        return True
+    return "".join(second.split()) == "".join(first.split()) and len(second.split()) < len(first.split())
+
+
+class Cascade:
+    """Recognizers in order of cost; ``threshold``: the line confidence under which the next one reads again."""
+
+    def __init__(self, recognizers: list[Recognizer], threshold: float, threads: int) -> None:
+        self.recognizers = recognizers
+        self.threshold = threshold
+        self.threads = threads
+
+    def read(self, crops: list[np.ndarray], lines: list[OcrLine]) -> None:
+        """Every line through the cascade on its own, ``threads`` lines at a time.
+
+        A doubtful line is read again as soon as its first reading is in, ahead of the lines still waiting for
+        theirs: the second model's runs (five times as long as the first's) then share the cores with the first
+        model's narrowest lines at the end, where re-reads after the whole first pass left a core idle. Each
+        line is read as it would be alone, so the text does not depend on the schedule.
+        """
+        n = len(lines)
+        levels = len(self.recognizers)
+        # Widest first: the threads then finish together, not on one wide line alone.
+        ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
+        queues: list[deque[int]] = [deque(sorted(range(n), key=lambda j: -ratios[j]))]
+        queues += [deque() for _ in range(1, levels)]
+        kept: list[Chars] = [[] for _ in lines]
+        busy = 0
+        cond = threading.Condition()
+        workers = max(1, min(self.threads, n))
+
+        def next_task() -> tuple[int, int] | None:
+            nonlocal busy
+            with cond:
+                while True:
+                    for level in range(levels - 1, -1, -1):  # re-reads first
+                        if queues[level]:
+                            busy += 1
+                            return level, queues[level].popleft()
+                    if not busy:  # nothing queued, and no read in flight that could queue more
+                        return None
+                    cond.wait()
+
+        def work() -> None:
+            nonlocal busy
+            while (task := next_task()) is not None:
+                level, j = task
+                again = False
+                try:
+                    reading = self.recognizers[level].read_alone(crops[j], threaded=workers == 1)
+                    again = self._take(level, lines[j], reading, kept, j)
+                    if not again:  # the line's last reading: its characters placed here, beside the other reads
+                        self._place_chars(lines[j], kept[j], crops[j].shape[1])
+                finally:
+                    with cond:
+                        busy -= 1
+                        if again:
+                            queues[level + 1].append(j)
+                        cond.notify_all()
+
+        if workers == 1:
+            work()
+            return
+        pool = reader_pool(self.threads)
+        for f in [pool.submit(work) for _ in range(workers)]:
+            f.result()
+
+    def _take(self, level: int, ln: OcrLine, reading: Reading, kept: list[Chars], j: int) -> bool:
+        """Give line ``j`` (``ln``) the reading of recognizer ``level`` unless the cascade keeps the one it has (the
+        kept reading's characters go to ``kept[j]``); return whether the next recognizer should read it again."""
+        text, conf, chars = reading
+        if level > 0 and keep_first(ln.text, ln.confidence, text, conf):
+            return False
+        ln.text, ln.confidence, ln.model = text, conf, self.recognizers[level].key
+        kept[j] = chars
+        return level + 1 < len(self.recognizers) and self._doubtful(text, conf, chars)
+
+    @staticmethod
+    def _place_chars(ln: OcrLine, chars: Chars, crop_w: int) -> None:
+        """Give ``ln`` its kept reading's characters, their spans (crop columns) turned into quads on the page."""
+        spans = np.array([c[1:3] for c in chars], np.float64).reshape(-1, 2)
+        boxes = char_quads(ln.quad, crop_w, spans, ln.vertical)
+        ln.chars = [CharBox(c[0], cq, c[3]) for c, cq in zip(chars, boxes, strict=True)]
+
+    def _doubtful(self, text: str, conf: float, chars: Chars) -> bool:
+        """Whether the cascade's next model should re-read a line: low line or character confidence."""
+        if not text:
+            return True
+        if conf < self.threshold:
+            return True
+        if any(rare_hanzi(c[0]) for c in chars):
+            return True
+        return min(c[3] for c in chars) < 0.5

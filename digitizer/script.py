@@ -1,0 +1,47 @@
+"""What kind of character or text this is: the script tests every stage uses, each named for what it asks."""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["detect_lang", "is_han", "is_hanzi", "is_wide", "rare_hanzi"]
+
+
+def is_wide(ch: str) -> bool:
+    """A full-width character (ideographs, kana, hangul, full-width punctuation): no space is set beside it."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def is_hanzi(ch: str) -> bool:
+    """A character of the CJK Unified Ideographs block (U+4E00-U+9FFF): the common Chinese characters."""
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def is_han(ch: str) -> bool:
+    """A Chinese character of the main block or Extension A (U+3400-U+4DBF)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def rare_hanzi(ch: str) -> bool:
+    """A Chinese character outside GB 2312 (the 6,763 common simplified ones): rare, or a traditional form.
+
+    The tiny recognizer's short character list makes it swap in look-alike traditional forms (訂 for 订) with
+    good confidence; such a character is worth the small model's second look.
+    """
+    if not is_han(ch):
+        return False
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def detect_lang(texts: list[str]) -> str:
+    """``zh`` when at least a fifth of the characters read are Chinese (U+3400-U+9FFF and the compatibility
+    ideographs U+F900-U+FAFF), or nothing was read; else ``en``."""
+    chars = [ch for t in texts for ch in t if not ch.isspace()]
+    if not chars:
+        return "zh"
+    han = sum(1 for ch in chars if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
+    return "zh" if han >= 0.2 * len(chars) else "en"
