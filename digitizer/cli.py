@@ -371,9 +371,19 @@ def batch(
 @click.argument("gt_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("pred_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--loose",
+    is_flag=True,
+    help="Score generated ground truth too on lowercase letters and digits only (plain transcriptions always are).",
+)
 @_handle_errors
-def eval_cmd(gt_dir: Path, pred_dir: Path, as_json: bool) -> None:
-    """Score PRED_DIR/<stem>.txt against GT_DIR/<stem>.gt.json (cer_order, char_recall, intact, order).
+def eval_cmd(gt_dir: Path, pred_dir: Path, as_json: bool, loose: bool) -> None:
+    """Score PRED_DIR/<stem>.txt against the ground truth in GT_DIR, folders searched recursively.
+
+    Ground truth: <stem>.gt.json (generated pages: cer_order, char_recall, intact, order), or beside a scan
+    <stem>.txt (a transcription: scores on lowercase letters and digits, and word F1), <stem>.xml as PAGE
+    (regions in reading order: region_order from geometry) or ALTO (an archive's OCR: word recall, and
+    lines_across, output lines that run across two of its side-by-side blocks).
 
     Exit code 0 when every ground-truth page has an output, 10 when some have none (listed), 3 when no page
     could be scored at all.
@@ -383,9 +393,13 @@ def eval_cmd(gt_dir: Path, pred_dir: Path, as_json: bool) -> None:
     from .errors import InputNotFoundError
     from .evaluate import evaluate_dirs, format_table
 
-    report = evaluate_dirs(gt_dir, pred_dir)
+    report = evaluate_dirs(gt_dir, pred_dir, loose)
     if not report["count"]:
-        what = f"none of the {len(report['missing'])} pages" if report["missing"] else "no <stem>.gt.json file"
+        what = (
+            f"none of the {len(report['missing'])} pages"
+            if report["missing"]
+            else "no ground truth (.gt.json, or .txt or .xml beside a scan)"
+        )
         raise InputNotFoundError(f"nothing to score: {what} in {gt_dir} has an output <stem>.txt in {pred_dir}")
     click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_table(report))
     if report["missing"]:

@@ -9,6 +9,7 @@ intact blocks in GT order.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -17,7 +18,22 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .geometry import iou
+from .errors import DigitizerError
+from .geometry import Box, iou, overlap, share_inside
+from .groundtruth import GroundTruth, read_ground_truth
+
+#: The scores a report can hold, in the table's order (each page has those its ground truth supports).
+KEYS = (
+    "cer_order",
+    "char_recall",
+    "char_prec",
+    "word_f1",
+    "word_recall",
+    "intact",
+    "order",
+    "region_order",
+    "lines_across",
+)
 
 __all__ = ["evaluate_dirs", "format_table", "layout_scores", "score_page"]
 
@@ -74,41 +90,170 @@ def layout_scores(
     return out
 
 
-def evaluate_dirs(gt_dir: Path, pred_dir: Path) -> dict[str, Any]:
-    """Score every ``<stem>.gt.json`` in gt_dir against ``<stem>.txt`` (and ``.json``) in pred_dir.
+_WORD = re.compile(r"[^\W_]+")
+
+
+def loose(s: str) -> str:
+    """Lowercase letters and digits only (what a transcriber's typing and an OCR's agree on): NFKC, case folded,
+    every other character dropped, spaces too."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", s).casefold() if ch.isalnum())
+
+
+def words(s: str) -> list[str]:
+    """The words of ``s``, case folded (runs of letters and digits)."""
+    return _WORD.findall(unicodedata.normalize("NFKC", s).casefold())
+
+
+def score_loose(reference: str, output: str) -> dict[str, float]:
+    """Scores against a plain transcription, on lowercase letters and digits only: cer_order (edit distance in
+    reading order), char_recall and char_prec (order-free), and the order-free word F1, so that errors of order
+    show apart from errors of reading."""
+    ref, hyp = loose(reference), loose(output)
+    common = sum((Counter(ref) & Counter(hyp)).values())
+    rw, hw = Counter(words(reference)), Counter(words(output))
+    wc = sum((rw & hw).values())
+    wr, wp = wc / max(1, sum(rw.values())), wc / max(1, sum(hw.values()))
+    return {
+        "cer_order": round(Levenshtein.distance(ref, hyp) / max(1, len(ref)), 4),
+        "char_recall": round(common / max(1, len(ref)), 4),
+        "char_prec": round(common / max(1, len(hyp)), 4),
+        "word_recall": round(wr, 4),
+        "word_f1": round(2 * wr * wp / max(1e-9, wr + wp), 4),
+        "ref_chars": len(ref),
+        "hyp_chars": len(hyp),
+    }
+
+
+def _pred_blocks(pred: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for p in pred.get("pages", []) for b in p.get("blocks", []) if b.get("kind") not in ("rule", "photo")]
+
+
+def lines_across(gt_boxes: list[Box], pred: dict[str, Any]) -> int:
+    """Output lines whose box lies across two of the ground truth's side-by-side blocks: a line read across a
+    gutter or rule. A line counts where it covers at least two line heights of each of two blocks that sit side by
+    side (apart in x, overlapping in y) at the line's height."""
+    n = 0
+    for b in _pred_blocks(pred):
+        for ln in b.get("lines", []):
+            x0, y0, x1, y1 = ln["bbox"]
+            h, cy = max(1.0, y1 - y0), (y0 + y1) / 2
+            hit = [g for g in gt_boxes if g[1] <= cy <= g[3] and overlap(x0, x1, g[0], g[2]) >= 2 * h]
+            if any(a[2] <= c[0] or c[2] <= a[0] for i, a in enumerate(hit) for c in hit[i + 1 :]):
+                n += 1
+    return n
+
+
+def region_order(gt_boxes: list[Box], pred: dict[str, Any]) -> float:
+    """Reading order of the ground truth's regions as the output has it, from geometry alone (for pages whose
+    text the models cannot read, such as Fraktur): each region's place is the first output line inside it, and
+    the score is the share of consecutive regions (in the ground truth's order) that come out in that order."""
+    lines = [
+        (b.get("reading_index", 0), k, ln["bbox"])
+        for b in _pred_blocks(pred)
+        for k, ln in enumerate(b.get("lines", []))
+    ]
+    pos: list[tuple[int, int]] = []
+    for g in gt_boxes:
+        inside = [(ri, k) for ri, k, lb in lines if share_inside(tuple(lb), g) >= 0.5]  # type: ignore[arg-type]
+        if inside:
+            pos.append(min(inside))
+    pairs = sum(1 for a, b in zip(pos, pos[1:], strict=False) if b > a)
+    return round(pairs / max(1, len(pos) - 1), 4)
+
+
+def score_ground_truth(gt: GroundTruth, text: str, pred: dict[str, Any] | None, loose: bool = False) -> dict[str, Any]:
+    """The scores a page's ground truth supports (see ``groundtruth``); absent ones are left out. ``loose``: the
+    generator's ground truth too is scored on lowercase letters and digits only, as a transcription is."""
+    if gt.source == "synth" and not loose:
+        s: dict[str, Any] = dict(score_page(gt.raw, text))
+        if pred is not None:
+            s["layout"] = layout_scores(gt.raw, pred)
+        return s
+    s = score_loose(gt.text, text)
+    boxes = [b["bbox"] for b in gt.blocks if b.get("bbox") and b["text"].strip()]
+    if not gt.ordered or not gt.corrected:
+        # An archive's uncorrected OCR in its own block order: only an order-free check of the words holds.
+        s = {k: s[k] for k in ("word_recall", "word_f1", "char_recall", "ref_chars", "hyp_chars")}
+    if pred is not None and boxes:
+        s["lines_across"] = lines_across(boxes, pred)
+        if gt.ordered:
+            s["region_order"] = region_order(boxes, pred)
+    return s
+
+
+def _gt_files(gt_dir: Path) -> list[tuple[str, Path]]:
+    """(relative stem, ground-truth file) for every page with ground truth under ``gt_dir``: every .gt.json, and
+    .xml or .txt files that sit beside a scan of the same stem."""
+    from .batch import SCAN_SUFFIXES
+
+    out: dict[str, Path] = {}
+    for p in sorted(gt_dir.rglob("*.gt.json")):
+        out[str(p.relative_to(gt_dir))[: -len(".gt.json")]] = p
+    for p in sorted(gt_dir.rglob("*")):
+        if p.suffix in (".xml", ".txt") and not p.name.startswith("."):
+            stem = str(p.relative_to(gt_dir).with_suffix(""))
+            if stem not in out and any(p.with_suffix(s).is_file() for s in SCAN_SUFFIXES | {".JPG", ".TIF"}):
+                out[stem] = p
+    return sorted(out.items())
+
+
+def _image_size(gt_path: Path) -> tuple[int, int] | None:
+    from .batch import SCAN_SUFFIXES
+    from .load import page_sizes
+
+    base = gt_path.with_suffix("") if gt_path.suffix != ".json" else gt_path
+    for s in SCAN_SUFFIXES:
+        scan = base.with_suffix(s)
+        if scan.is_file():
+            try:
+                return page_sizes(scan)[0]
+            except DigitizerError:
+                return None
+    return None
+
+
+def evaluate_dirs(gt_dir: Path, pred_dir: Path, loose: bool = False) -> dict[str, Any]:
+    """Score every page with ground truth under gt_dir (``.gt.json``, or ALTO, PAGE or plain text beside its scan)
+    against ``<stem>.txt`` (and ``.json``) in pred_dir, stems relative to the folders.
 
     Ground-truth pages without an output are listed under ``missing``, never scored as if absent from the set.
     """
     pages: dict[str, Any] = {}
     missing: list[str] = []
-    for gt_path in sorted(gt_dir.glob("*.gt.json")):
-        stem = gt_path.name[: -len(".gt.json")]
+    for stem, gt_path in _gt_files(gt_dir):
         txt = pred_dir / f"{stem}.txt"
         if not txt.exists():
             missing.append(stem)
             continue
-        gt = json.loads(gt_path.read_text(encoding="utf-8"))
-        s: dict[str, Any] = dict(score_page(gt, txt.read_text(encoding="utf-8")))
+        gt = read_ground_truth(gt_path, _image_size(gt_path))
         pj = pred_dir / f"{stem}.json"
-        if pj.exists():
-            s["layout"] = layout_scores(gt, json.loads(pj.read_text(encoding="utf-8")))
-        s["lang"] = gt.get("lang", "")
+        pred = json.loads(pj.read_text(encoding="utf-8")) if pj.exists() else None
+        s = score_ground_truth(gt, txt.read_text(encoding="utf-8"), pred, loose)
+        s["lang"] = gt.lang
+        s["ground_truth"] = gt.source
         pages[stem] = s
-    keys = ("cer_order", "char_recall", "char_prec", "intact", "order")
-    overall = {k: round(sum(p[k] for p in pages.values()) / len(pages), 4) for k in keys} if pages else {}
+    overall = {
+        k: round(sum(p[k] for p in pages.values() if k in p) / n, 4)
+        for k in KEYS
+        if (n := sum(1 for p in pages.values() if k in p))
+    }
     return {"pages": pages, "overall": overall, "count": len(pages), "missing": missing}
 
 
 def format_table(report: dict[str, Any]) -> str:
-    """A plain table, one row per page and the mean."""
-    keys = ("cer_order", "char_recall", "char_prec", "intact", "order")
+    """A plain table, one row per page and the mean; a score the page's ground truth cannot give is ``-``."""
+    keys = [k for k in KEYS if k in report["overall"]]
+
+    def cell(s: dict[str, Any], k: str) -> str:
+        v = s.get(k)
+        return f"{v:11.4f}" if isinstance(v, float) else f"{v:>11}" if v is not None else f"{'-':>11s}"
+
     rows = [f"{'page':40s} " + " ".join(f"{k:>11s}" for k in keys)]
     for stem, s in report["pages"].items():
-        rows.append(f"{stem[:40]:40s} " + " ".join(f"{s[k]:11.4f}" for k in keys))
+        rows.append(f"{stem[-40:]:40s} " + " ".join(cell(s, k) for k in keys))
     if report["overall"]:
         rows.append(
-            f"{'MEAN (' + str(report['count']) + ' pages)':40s} "
-            + " ".join(f"{report['overall'][k]:11.4f}" for k in keys)
+            f"{'MEAN (' + str(report['count']) + ' pages)':40s} " + " ".join(cell(report["overall"], k) for k in keys)
         )
     else:
         rows.append("no page had both ground truth and output")
