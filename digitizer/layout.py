@@ -73,6 +73,12 @@ class Layout:
     photos: list[Box] = field(default_factory=list)
     bands: list[Box] = field(default_factory=list)
     dropped: int = 0
+    #: Column separators found on the page (``columns.py``): white gutters and rules running down many rows,
+    #: which the reading order cuts at as at a rule (they are not drawn rules, so never exported as such).
+    separators: list[Box] = field(default_factory=list)
+    #: Those of them with the lines right of them starting flush at a column's margin: certain enough that
+    #: pieces of a row on either side are never joined into one line.
+    gutters: list[Box] = field(default_factory=list)
 
 
 def find_rules(

@@ -103,6 +103,13 @@ class _Cutter:
         if len(atoms) <= 1 or self._one_line(atoms):
             return self._leaf(atoms)
         ext = union([a.box for a in atoms])
+        # A column separator found on the page that runs down the whole region with nothing across it splits the
+        # region first: a title in one column is read before what lies under it in that column only.
+        tol = max(2.0, 0.3 * self.body)
+        whole = [s for s in self.lay.separators if s[1] <= ext[1] + self.body and s[3] >= ext[3] - self.body]
+        hard = _split(atoms, _rule_cuts(atoms, whole, 0, ext, tol), 0)
+        if len(hard) > 1:
+            return self._columns(hard)
         vcuts = self._vcuts(atoms, ext)
         all_frames = all(a.kind == "frame" for a in atoms)
         # A cut must split the atoms (centres on both sides), or the recursion would never end.
@@ -138,7 +145,8 @@ class _Cutter:
         pad = SHRINK * self.body
         spans = [(a.box[0] + pad, a.box[2] - pad) if a.kind == "line" else (a.box[0], a.box[2]) for a in atoms]
         gaps = [x for x in _gaps(spans, ext[0], ext[2], VGAP * self.body) if self._column_gap(atoms, x)]
-        return sorted(set(gaps) | set(_rule_cuts(atoms, self.lay.vrules, 0, ext, max(2.0, 0.3 * self.body))))
+        rules = [*self.lay.vrules, *self.lay.separators]
+        return sorted(set(gaps) | set(_rule_cuts(atoms, rules, 0, ext, max(2.0, 0.3 * self.body))))
 
     def _join_column_tails(self, groups: list[list[Atom]]) -> list[list[Atom]]:
         """Put a band of text back onto the band above when it lies under one column of it, not the last.
@@ -253,7 +261,8 @@ class _Cutter:
     def _rule_between(self, a: Box, b: Box) -> bool:
         lo, hi = a[2], b[0]
         top, bot = max(a[1], b[1]), min(a[3], b[3])
-        return any(lo - 2 <= (r[0] + r[2]) / 2 <= hi + 2 and r[1] <= bot and r[3] >= top for r in self.lay.vrules)
+        rules = [*self.lay.vrules, *self.lay.gutters]
+        return any(lo - 2 <= (r[0] + r[2]) / 2 <= hi + 2 and r[1] <= bot and r[3] >= top for r in rules)
 
     def _gutter(self, a: Box, b: Box, h: float) -> bool:
         """White between ``a`` and ``b`` that runs on above and below the row: no other line crosses it."""

@@ -16,6 +16,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from .columns import cut_at_separators, find_separators, separator_boxes
 from .config import Options
 from .detect import find_lines, probe_lines, read_confidence, read_lines
 from .errors import BadOptionError
@@ -92,6 +93,10 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
         inked = pool.submit(_grey_and_ink, st.image)
         det_scale, found = find_lines(engine, st.image, st.lines, opts.det_scale)
         grey, mask = inked.result()
+    # Columns from the page itself: lines cut where they cross a gutter or rule that runs down many rows, then
+    # where a line's own gap looks like a gutter.
+    seps = find_separators(mask, found)
+    found = cut_at_separators(mask, found, seps)
     quads = split_at_gutters(mask, found)
     timings["detect"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -100,6 +105,8 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     t = time.perf_counter()
     lang = opts.lang if opts.lang != "auto" else detect_lang([ln.text for ln in ocr_lines])
     lay = segment(st.image, ocr_lines, mask, grey)
+    lay.separators = separator_boxes(seps)
+    lay.gutters = separator_boxes([s for s in seps if s.margin is not None])
     work = assemble(lay)
     timings["layout"] = time.perf_counter() - t
     inv = np.linalg.inv(st.matrix)  # straightened image → scan: every box goes back through it

@@ -1,0 +1,322 @@
+"""Column separators found on the page itself, and detected lines cut where they cross one.
+
+The detector joins the same row of neighbouring columns into one line wherever the gutter between them is
+narrow (about one em between justified columns) or holds a thin, broken or faint rule. One line's own gap is
+weak evidence; a gutter is strong evidence because it runs straight down through many rows. So the page is cut
+into horizontal bands a few lines high, each band's ink is projected onto the x axis, and white runs (a thin rule
+inside one counts as white) that line up from band to band over many rows are the separators. A line is then
+cut where it crosses a separator and has no ink of its own there: a headline set across the columns keeps its
+letters over the gutter and is left whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+__all__ = ["Separator", "cut_at_separators", "find_separators", "separator_boxes"]
+
+#: Band height and step, in body line heights: high enough that word spaces do not line up through a band,
+#: low enough to follow a gutter between headlines and pictures.
+BAND_LINES = 4.0
+STEP_LINES = 2.0
+#: A gutter's least width, in body line heights (about half an em of body type).
+MIN_GUTTER = 0.35
+#: Ink density (share of a column of the band) below which a column of the band counts as white.
+WHITE = 0.02
+#: A rule is a run of ink at most this wide (body line heights) with white on both sides.
+RULE_WIDTH = 0.25
+#: The least height of a separator, in body line heights: a gutter through fewer rows is a coincidence of
+#: word spaces or line ends, not a column boundary.
+MIN_RUN_LINES = 10.0
+#: How far a gutter may shift sideways from one band to the next (body line heights): folds and skew bend them.
+DRIFT = 0.5
+
+
+@dataclass
+class Separator:
+    """A vertical column separator: its x at each band centre it passes (``ys``, ``xs``), its width, and where
+    the lines right of it start (``margin``, None where too few lines cross it to tell)."""
+
+    ys: list[float]
+    xs: list[float]
+    width: float
+    margin: float | None = None
+
+    @property
+    def top(self) -> float:
+        return self.ys[0]
+
+    @property
+    def bottom(self) -> float:
+        return self.ys[-1]
+
+    def x_at(self, y: float) -> float:
+        """The separator's x at height ``y`` (interpolated between band centres)."""
+        return float(np.interp(y, self.ys, self.xs))
+
+
+def _body_height(quads: list[np.ndarray]) -> float:
+    hs = [
+        float(np.linalg.norm(q[0] - q[3]))
+        for q in quads
+        if np.linalg.norm(q[0] - q[1]) > 2 * np.linalg.norm(q[0] - q[3])
+    ]
+    return float(np.median(hs)) if hs else 0.0
+
+
+def _band_gutters(profile: np.ndarray, min_gap: int, rule_w: int, edge: int) -> list[tuple[int, int]]:
+    """White runs of ``profile`` (share of ink per column) at least ``min_gap`` wide, thin rules counted as white,
+    with ink within ``edge`` columns on both sides (so that margins are no gutters)."""
+    white = profile < WHITE
+    n = len(profile)
+    # A thin stroke with white on both sides (a column rule, however faint or broken) is part of the gutter.
+    x = 0
+    while x < n:
+        if white[x]:
+            x += 1
+            continue
+        e = x
+        while e < n and not white[e]:
+            e += 1
+        if e - x <= rule_w and x > 0 and e < n and white[x - 1] and white[e]:
+            white[x:e] = True
+        x = e
+    runs = []
+    x = 0
+    while x < n:
+        if not white[x]:
+            x += 1
+            continue
+        e = x
+        while e < n and white[e]:
+            e += 1
+        if e - x >= min_gap and x > 0 and e < n:
+            # Ink on both sides (text, or a box's border): white between the page's edge and its text is margin.
+            left = profile[max(0, x - edge) : x]
+            right = profile[e : e + edge]
+            if left.size and right.size and left.max() >= 2 * WHITE and right.max() >= 2 * WHITE:
+                runs.append((x, e))
+        x = e
+    return runs
+
+
+def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator]:
+    """Column separators of a page: ``mask`` its ink (255 ink), ``quads`` its detected lines (for the type size).
+
+    Returns separators in the page's pixels, each spanning at least ``MIN_RUN_LINES`` body lines.
+    """
+    body = _body_height(quads)
+    if body < 4 or not quads:
+        return []
+    H, W = mask.shape[:2]
+    # Work at about 12 pixels a body line: enough to see a rule inside half an em, and fast on a broadsheet.
+    f = min(1.0, 12.0 / body)
+    small = cv2.resize(mask, (max(1, round(W * f)), max(1, round(H * f))), interpolation=cv2.INTER_AREA)
+    ink = small.astype(np.float32) / 255.0
+    lh = body * f  # a body line, in the small image's pixels
+    band, step = max(4, round(BAND_LINES * lh)), max(2, round(STEP_LINES * lh))
+    min_gap, rule_w, edge = max(2, round(MIN_GUTTER * lh)), max(1, round(RULE_WIDTH * lh)), max(3, round(2 * lh))
+    drift = max(2.0, DRIFT * lh)
+    chains: list[list[tuple[float, float, float]]] = []  # each: (y centre, x0, x1) per band
+    open_chains: list[list[tuple[float, float, float]]] = []
+    for y0 in range(0, max(1, ink.shape[0] - band + 1), step):
+        profile = ink[y0 : y0 + band].mean(axis=0)
+        yc = y0 + band / 2
+        runs = _band_gutters(profile, min_gap, rule_w, edge)
+        still: list[list[tuple[float, float, float]]] = []
+        taken: set[int] = set()
+        for ch in open_chains:
+            _, a0, a1 = ch[-1]
+            best = None
+            for k, (b0, b1) in enumerate(runs):
+                if k in taken:
+                    continue
+                # The same gutter: overlapping it with its middle moved by no more than the drift allowed, or
+                # holding it whole (white widening where a column ends early: the gutter keeps its place).
+                if min(a1, b1) - max(a0, b0) > 0 and (
+                    abs((a0 + a1) / 2 - (b0 + b1) / 2) <= drift or (b0 <= a0 and a1 <= b1)
+                ):
+                    best = k
+                    break
+            if best is None:
+                chains.append(ch)
+                continue
+            taken.add(best)
+            n0, n1 = float(runs[best][0]), float(runs[best][1])
+            if n0 <= a0 and a1 <= n1 and (n1 - n0) > 2 * (a1 - a0):
+                n0, n1 = a0, a1  # a widening: keep the gutter where it was
+            ch.append((yc, n0, n1))
+            still.append(ch)
+        for k, (b0, b1) in enumerate(runs):
+            if k not in taken:
+                still.append([(yc, float(b0), float(b1))])
+        open_chains = still
+    chains.extend(open_chains)
+    chains = _joined(chains, band + step, drift)
+    out = []
+    for ch in chains:
+        # A chain of n bands covers (n - 1) steps plus one band.
+        height = (len(ch) - 1) * step + band
+        if height < MIN_RUN_LINES * lh:
+            continue
+        ys = [(c[0] - band / 2 + step / 2) / f for c in ch]
+        ys[0], ys[-1] = (ch[0][0] - band / 2) / f, (ch[-1][0] + band / 2) / f
+        xs = [(c[1] + c[2]) / 2 / f for c in ch]
+        width = float(np.median([c[2] - c[1] for c in ch])) / f
+        sep = Separator(ys, xs, width)
+        flush, sep.margin = _flush_right(mask, quads, sep, body)
+        if flush:
+            out.append(sep)
+    return out
+
+
+def _joined(
+    chains: list[list[tuple[float, float, float]]], gap: float, drift: float
+) -> list[list[tuple[float, float, float]]]:
+    """Chains that go on one under the other at the same x (a gutter interrupted for a band or two by a cross
+    rule, a picture's edge or a stain) joined into one."""
+    chains = sorted(chains, key=lambda c: c[0][0])
+    out: list[list[tuple[float, float, float]]] = []
+    for ch in chains:
+        for prev in out:
+            (y_end, p0, p1), (y_start, c0, c1) = prev[-1], ch[0]
+            if 0 < y_start - y_end <= gap and abs((p0 + p1) / 2 - (c0 + c1) / 2) <= drift:
+                prev.extend(ch)
+                break
+        else:
+            out.append(ch)
+    return out
+
+
+def _flush_right(mask: np.ndarray, quads: list[np.ndarray], sep: Separator, body: float) -> tuple[bool, float | None]:
+    """Whether the lines right of ``sep`` start flush, as a column's do at its margin (a few indented), and that
+    margin (None where fewer than four lines tell). White that words happen to leave in line down a column (a
+    river) has each row go on wherever its next word starts."""
+    H, W = mask.shape[:2]
+    starts = []
+    for q in quads:
+        y0, y1 = float(q[:, 1].min()), float(q[:, 1].max())
+        yc = (y0 + y1) / 2
+        if not sep.top <= yc <= sep.bottom:
+            continue
+        x = sep.x_at(yc)
+        # Lines across it, or starting just right of it (already cut by the detector).
+        if not q[:, 0].min() < x + 2 * body or q[:, 0].max() <= x:
+            continue
+        my0, my1 = int(max(0, y0 + (y1 - y0) / 4)), int(min(H, y1 - (y1 - y0) / 4))
+        a, b = int(x), int(min(W, x + 3 * body))
+        cols = np.flatnonzero((mask[my0:my1, a:b] > 0).any(axis=0)) if b > a and my1 > my0 else np.zeros(0, int)
+        if len(cols):
+            starts.append(a + int(cols[0]))
+    if len(starts) < 4:
+        return True, None  # too few lines to tell: kept for the reading order, never cut at
+    m = float(np.median(starts))
+    return sum(1 for v in starts if abs(v - m) <= 0.25 * body) >= 0.6 * len(starts), m
+
+
+def _starts_at(mask: np.ndarray, x: float, y0: float, y1: float, margin: float, body: float) -> bool:
+    """Whether the line at ``y0..y1`` has its first ink right of ``x`` at ``margin`` (a quarter line either way)."""
+    H, W = mask.shape[:2]
+    h = y1 - y0
+    my0, my1 = int(max(0, y0 + h / 4)), int(min(H, y1 - h / 4))
+    a, b = int(max(0, x)), int(min(W, x + 3 * body))
+    if b <= a or my1 <= my0:
+        return False
+    cols = np.flatnonzero((mask[my0:my1, a:b] > 0).any(axis=0))
+    return bool(len(cols)) and abs(a + int(cols[0]) - margin) <= 0.25 * body
+
+
+def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float) -> bool:
+    """Whether the line at ``y0..y1`` has none of its own ink at ``x ± half`` (its middle band only): at most a
+    tenth of the columns there inked (a pixel of noise, a letter's overhang), or columns that go on above or
+    below the line (a rule's, not the line's), with white beside them."""
+    H, W = mask.shape[:2]
+    h = y1 - y0
+    gx0, gx1 = int(max(0, x - half)), int(min(W, x + half))
+    my0, my1 = int(max(0, y0 + h / 4)), int(min(H, y1 - h / 4))
+    if gx1 <= gx0 or my1 <= my0:
+        return False
+    inked = np.flatnonzero((mask[my0:my1, gx0:gx1] > 0).any(axis=0))
+    above = mask[int(max(0, y0 - h)) : int(max(0, y0)), gx0:gx1] > 0
+    below = mask[int(min(H, y1)) : int(min(H, y1 + h)), gx0:gx1] > 0
+
+    def thin_stroke(side: np.ndarray, k: int) -> bool:
+        # Inked on through the rows beside the line, with white a little to its left and right: a rule, not the
+        # edge of a picture or a block of text above.
+        if not side.size or side[:, k].mean() < 0.4:
+            return False
+        near = np.concatenate([side[:, max(0, k - 4) : max(0, k - 2)], side[:, k + 3 : k + 5]], axis=1)
+        return near.size == 0 or float(near.mean()) < 0.2
+
+    ruled = {int(k) for k in inked if thin_stroke(above, int(k)) or thin_stroke(below, int(k))}
+    own = [int(k) for k in inked if int(k) not in ruled]
+    # A rule has white on both sides in a gutter; where the line's ink touches it, the line runs through it.
+    if any(abs(k - r) <= max(2.0, 0.12 * h) for k in own for r in ruled):
+        return False
+    return len(own) <= 0.1 * (gx1 - gx0)
+
+
+def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Separator]) -> list[np.ndarray]:
+    """Each line cut where it crosses a separator and has no ink of its own there; pieces without ink dropped.
+
+    Lines are upright boxes on a straightened page (clockwise from top left); a line taller than two body lines
+    (a headline) is never cut, nor one that runs down the page.
+    """
+    if not seps:
+        return quads
+    body = _body_height(quads)
+    reach = BAND_LINES * body
+    H, W = mask.shape[:2]
+    out: list[np.ndarray] = []
+    for q in quads:
+        x0, x1 = float(q[:, 0].min()), float(q[:, 0].max())
+        y0, y1 = float(q[:, 1].min()), float(q[:, 1].max())
+        h = y1 - y0
+        if x1 - x0 < 2 * h or h > 2 * body:
+            out.append(q)
+            continue
+        yc = (y0 + y1) / 2
+        cuts = []
+        for s in seps:
+            # A band's ends are a few lines coarse: lines just past them are looked at too, cut only where the
+            # piece right of the gutter starts at the column's margin.
+            if s.margin is None or not s.top - reach <= yc <= s.bottom + reach:
+                continue
+            x = s.x_at(yc)
+            if not x0 + 0.5 * h < x < x1 - 0.5 * h:
+                continue
+            if not s.top <= yc <= s.bottom and not _starts_at(mask, x, y0, y1, s.margin, body):
+                continue
+            # The line's own ink across the gutter, in its middle band: none where it really runs across a gutter.
+            # The gutter's middle half: the letters either side may reach a pixel or two into it.
+            half = max(1.5, min(s.width, h) / 4)
+            if _clear(mask, x, half, y0, y1):
+                cuts.append((x - half, x + half))
+        if not cuts:
+            out.append(q)
+            continue
+        # Each piece ends where the gutter's clear middle begins, and the next starts where it ends: a rule in
+        # the gutter is in neither (read at a piece's edge, it would come out as a letter).
+        cuts.sort()
+        lefts = [x0, *(c[1] for c in cuts)]
+        rights = [*(c[0] for c in cuts), x1]
+        for a, b in zip(lefts, rights, strict=True):
+            ia, ib = int(max(0, a)), int(min(W, b))
+            iy0, iy1 = int(max(0, y0)), int(min(H, y1))
+            if ib - ia < 0.5 * h or not (mask[iy0:iy1, ia:ib] > 0).any():
+                continue
+            piece = np.array([[a, y0], [b, y0], [b, y1], [a, y1]], np.float32)
+            out.append(piece)
+    return out
+
+
+def separator_boxes(seps: list[Separator]) -> list[tuple[float, float, float, float]]:
+    """Each separator as a thin box (its middle x, its height), for the reading order to cut at as at a rule."""
+    out = []
+    for s in seps:
+        x = float(np.median(s.xs))
+        out.append((x - 1.0, s.top, x + 1.0, s.bottom))
+    return out
