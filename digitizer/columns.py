@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .geometry import runs
+
 __all__ = ["Separator", "cut_at_separators", "find_separators", "separator_boxes"]
 
 #: Band height and step, in body line heights: high enough that word spaces do not line up through a band,
@@ -73,34 +75,18 @@ def _band_gutters(profile: np.ndarray, min_gap: int, rule_w: int, edge: int) -> 
     white = profile < WHITE
     n = len(profile)
     # A thin stroke with white on both sides (a column rule, however faint or broken) is part of the gutter.
-    x = 0
-    while x < n:
-        if white[x]:
-            x += 1
-            continue
-        e = x
-        while e < n and not white[e]:
-            e += 1
+    for x, e in runs(~white):
         if e - x <= rule_w and x > 0 and e < n and white[x - 1] and white[e]:
             white[x:e] = True
-        x = e
-    runs = []
-    x = 0
-    while x < n:
-        if not white[x]:
-            x += 1
-            continue
-        e = x
-        while e < n and white[e]:
-            e += 1
+    out = []
+    for x, e in runs(white):
         if e - x >= min_gap and x > 0 and e < n:
             # Ink on both sides (text, or a box's border): white between the page's edge and its text is margin.
             left = profile[max(0, x - edge) : x]
             right = profile[e : e + edge]
             if left.size and right.size and left.max() >= 2 * WHITE and right.max() >= 2 * WHITE:
-                runs.append((x, e))
-        x = e
-    return runs
+                out.append((x, e))
+    return out
 
 
 def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator]:
@@ -183,6 +169,9 @@ def _joined(
     for ch in chains:
         for prev in out:
             (y_end, p0, p1), (y_start, c0, c1) = prev[-1], ch[0]
+            # Both long enough to be gutters of their own: a word space or two in line with a gutter is not.
+            if len(prev) < 3 or len(ch) < 3:
+                continue
             if 0 < y_start - y_end <= gap and abs((p0 + p1) / 2 - (c0 + c1) / 2) <= drift:
                 prev.extend(ch)
                 break

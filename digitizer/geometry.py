@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["Box", "area", "inside", "iou", "overlap", "quad_box", "share_inside", "union"]
+__all__ = ["Box", "area", "inside", "iou", "overlap", "quad_box", "runs", "share_inside", "union"]
 
 #: An axis-aligned box, ``(x0, y0, x1, y1)`` in pixels.
 Box = tuple[float, float, float, float]
@@ -56,3 +56,10 @@ def iou(a: Sequence[float], b: Sequence[float]) -> float:
     inter = overlap(a[0], a[2], b[0], b[2]) * overlap(a[1], a[3], b[1], b[3])
     whole = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
     return inter / whole if whole > 0 else 0.0
+
+
+def runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """The ``[start, end)`` spans of consecutive true values of a 1-D array, left to right."""
+    f = np.concatenate(([False], np.asarray(flags, bool), [False]))
+    edges = np.flatnonzero(f[1:] != f[:-1])
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .geometry import Box, area, inside, overlap, quad_box, share_inside
+from .geometry import Box, area, inside, overlap, quad_box, runs, share_inside
 from .ocr.base import CharBox, OcrLine
 from .resample import shrink
 from .script import is_hanzi
@@ -554,19 +554,11 @@ def _drop_thin_strokes(prof: np.ndarray, max_w: int, min_white: int) -> tuple[np
     out = prof.copy()
     spans: list[tuple[int, int]] = []
     n = len(prof)
-    x = 0
-    while x < n:
-        if not prof[x]:
-            x += 1
-            continue
-        e = x
-        while e < n and prof[e]:
-            e += 1
+    for x, e in runs(prof):
         if e - x <= max_w and x >= min_white and e + min_white <= n:
             if not prof[x - min_white : x].any() and not prof[e : e + min_white].any():
                 out[x:e] = False
                 spans.append((x, e))
-        x = e
     return out, spans
 
 
