@@ -111,13 +111,13 @@ def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator
     for y0 in range(0, max(1, ink.shape[0] - band + 1), step):
         profile = ink[y0 : y0 + band].mean(axis=0)
         yc = y0 + band / 2
-        runs = _band_gutters(profile, min_gap, rule_w, edge)
+        gaps = _band_gutters(profile, min_gap, rule_w, edge)
         still: list[list[tuple[float, float, float]]] = []
         taken: set[int] = set()
         for ch in open_chains:
             _, a0, a1 = ch[-1]
             best = None
-            for k, (b0, b1) in enumerate(runs):
+            for k, (b0, b1) in enumerate(gaps):
                 if k in taken:
                     continue
                 # The same gutter: overlapping it with its middle moved by no more than the drift allowed, or
@@ -131,12 +131,12 @@ def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator
                 chains.append(ch)
                 continue
             taken.add(best)
-            n0, n1 = float(runs[best][0]), float(runs[best][1])
+            n0, n1 = float(gaps[best][0]), float(gaps[best][1])
             if n0 <= a0 and a1 <= n1 and (n1 - n0) > 2 * (a1 - a0):
                 n0, n1 = a0, a1  # a widening: keep the gutter where it was
             ch.append((yc, n0, n1))
             still.append(ch)
-        for k, (b0, b1) in enumerate(runs):
+        for k, (b0, b1) in enumerate(gaps):
             if k not in taken:
                 still.append([(yc, float(b0), float(b1))])
         open_chains = still
