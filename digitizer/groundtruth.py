@@ -110,7 +110,9 @@ def _page(root: ET.Element, ns: str) -> GroundTruth:
     q = f"{{{ns}}}"
     regions: dict[str, dict[str, Any]] = {}
     for r in root.iter(f"{q}TextRegion"):
-        pts = [tuple(float(v) for v in p.split(",")) for p in (r.find(f"{q}Coords").get("points") or "").split()]  # type: ignore[union-attr]
+        coords = r.find(f"{q}Coords")
+        points = (coords.get("points") or "") if coords is not None else ""
+        pts = [tuple(float(v) for v in p.split(",")[:2]) for p in points.split() if "," in p]
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         lines = []
         for tl in r.iter(f"{q}TextLine"):

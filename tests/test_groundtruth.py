@@ -36,6 +36,7 @@ PAGE = """<?xml version="1.0" encoding="UTF-8"?>
   <TextLine id="l2"><Coords points="650,100 1150,100 1150,140 650,140"/>
    <TextEquiv><Unicode>Zweite Spalte</Unicode></TextEquiv></TextLine>
  </TextRegion>
+ <TextRegion id="nocoords" type="paragraph"/>
  <TextRegion id="left" type="paragraph"><Coords points="50,100 550,100 550,900 50,900"/>
   <TextLine id="l1"><Coords points="50,100 550,100 550,140 50,140"/>
    <TextEquiv><Unicode>Erste Spalte</Unicode></TextEquiv></TextLine>
@@ -67,8 +68,10 @@ def test_page_regions_keep_their_reading_order_and_the_output_s_order_is_scored_
     (tmp_path / "p.xml").write_text(PAGE)
     gt = read_ground_truth(tmp_path / "p.xml")
     assert gt.source == "page" and gt.ordered
-    assert [b["text"] for b in gt.blocks] == ["Erste Spalte", "Zweite Spalte"]  # the ReadingOrder, not file order
-    boxes = [b["bbox"] for b in gt.blocks]
+    # The ReadingOrder, not the file's order; a region without coordinates or text is kept, after them.
+    assert [b["text"] for b in gt.blocks] == ["Erste Spalte", "Zweite Spalte", ""]
+    assert gt.blocks[2]["bbox"] is None
+    boxes = [b["bbox"] for b in gt.blocks if b["bbox"]]
     assert region_order(boxes, _pred([(0, [60, 110, 500, 140]), (1, [660, 110, 1100, 140])])) == 1.0
     assert region_order(boxes, _pred([(1, [60, 110, 500, 140]), (0, [660, 110, 1100, 140])])) == 0.0
 
