@@ -37,8 +37,8 @@ from faultkit import (  # noqa: E402
     kill_rounds,
     make_fuzz,
     make_seeds,
+    page_folder,
     signal_mid_page,
-    text_page,
 )
 
 from digitizer.batch import read_manifest  # noqa: E402
@@ -78,10 +78,8 @@ def fuzz(work: Path, count: int, seed: int) -> dict[str, Any]:
 
 
 def _pages(src: Path, n: int, rng: random.Random) -> None:
-    src.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        what = rng.choice(["harbour", "council", "railway", "museum"])
-        text_page(f"Report {i} of the {what} board\nwas read on Monday.").save(src / f"p{i:03d}.png")
+    words = ["harbour", "council", "railway", "museum"]
+    page_folder(src, [f"Report {i} of the {rng.choice(words)} board\nwas read on Monday." for i in range(n)])
 
 
 def disk_full(work: Path, sizes_kb: list[int], rng: random.Random) -> list[dict[str, Any]]:

@@ -41,14 +41,14 @@ def write(
 ) -> list[Path]:
     """Write ``doc`` into ``outdir`` in each of ``formats`` (txt, md, json, jsonl, alto, page, hocr, html), each
     file atomically; named after ``stem`` (default: the source file's), a multi-page scan page by page
-    (``<stem>_p0001.txt``, ...). Returns the paths written."""
-    from .export import EXPORTERS, ExportOptions, write_outputs
+    (``<stem>_p0001.txt``, ...). Returns the paths written.
 
-    bad = [f for f in formats if f not in EXPORTERS]
-    if bad:
-        from .errors import BadOptionError
+    Raises:
+        BadOptionError: a format with no exporter (nothing is written).
+        OutputError: a file cannot be written.
+    """
+    from .export import ExportOptions, write_outputs
 
-        raise BadOptionError(f"unknown format(s) {', '.join(bad)}; choose from {', '.join(EXPORTERS)}")
     name = stem or (Path(doc.source).stem if doc.source and not doc.source.startswith("<") else "page")
     return write_outputs(doc, Path(outdir), name, list(formats), ExportOptions(alto_unit=alto_unit))
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from .errors import BadOptionError, DigitizerError, ExitCode, InputNotFoundError, OutputError
 from .files import atomic_write, ensure_writable_dir, os_error_text
+from .load import SCAN_SUFFIXES
 from .memory import tune_allocator
 from .pool import LocalPool
 
@@ -44,7 +45,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf", ".bmp", ".webp", ".gif", ".jp2"}
 MANIFEST = "manifest.jsonl"
 
 
@@ -173,26 +173,24 @@ def plan(
 ) -> tuple[list[PageTask], list[dict[str, Any]]]:
     """Page tasks for the files; files (or pages) that cannot be converted become failure records at once:
     unreadable headers, and pages over ``max_pixels`` or too small, so no worker ever decodes them."""
-    from .load import check_page_size, page_sizes
+    from .load import checked_pages
 
     tasks: list[PageTask] = []
     failures: list[dict[str, Any]] = []
     for f, stem in files:
         try:
             digest = _sha256(f)
-            sizes = page_sizes(f, pdf_dpi)
+            pages = checked_pages(f, max_pixels, pdf_dpi)
         except Exception as exc:
             failures.append(_failure(f, None, exc))
             continue
-        n = len(sizes)
-        for i, (w, h) in enumerate(sizes):
+        n = len(pages)
+        for i, (w, h, err) in enumerate(pages):
             out_stem = stem if n == 1 else f"{stem}_p{i + 1:04d}"
-            try:
-                check_page_size(w, h, max_pixels, str(f) if n == 1 else f"{f} page {i + 1}")
-            except DigitizerError as exc:
-                failures.append({**_failure(f, i + 1, exc), "pages": n, "sha256": digest, "out_stem": out_stem})
-                continue
-            tasks.append(PageTask(str(f), i, n, digest, out_stem, w * h))
+            if err is not None:
+                failures.append({**_failure(f, i + 1, err), "pages": n, "sha256": digest, "out_stem": out_stem})
+            else:
+                tasks.append(PageTask(str(f), i, n, digest, out_stem, w * h))
     return tasks, failures
 
 

@@ -47,13 +47,10 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 def parse_formats(value: str) -> list[str]:
     """Split and check a --format value."""
-    from .errors import BadOptionError
-    from .export import EXPORTERS
+    from .export import check_formats
 
     fmts = [f.strip().lower() for f in value.split(",") if f.strip()]
-    bad = [f for f in fmts if f not in EXPORTERS]
-    if bad or not fmts:
-        raise BadOptionError(f"unknown format(s) {', '.join(bad) or value!r}; choose from {', '.join(EXPORTERS)}")
+    check_formats(fmts, value)
     return fmts
 
 
@@ -210,7 +207,7 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
     from .export import ExportOptions, write_outputs
     from .export.html import thumbnail_jpeg
     from .files import ensure_writable_dir
-    from .load import check_page_size, page_sizes
+    from .load import checked_pages
     from .memory import tune_allocator
     from .pipeline import build_engine, convert_pages, new_document
 
@@ -218,9 +215,9 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
     opts = build_options(**kw)
     files = discover(scans)  # missing files and inputs that would write the same outputs, before any work
     for s, _ in files:  # a bad input fails the run before minutes are spent on the good ones
-        sizes = page_sizes(s, opts.pdf_dpi)
-        for i, (w, h) in enumerate(sizes):
-            check_page_size(w, h, opts.max_pixels, str(s) if len(sizes) == 1 else f"{s} page {i + 1}")
+        for _w, _h, err in checked_pages(s, opts.max_pixels, opts.pdf_dpi):
+            if err is not None:
+                raise err
     ensure_writable_dir(outdir)
     tune_allocator(opts.threads)  # before the models load and their threads start
     engine = build_engine(opts)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .geometry import runs
+from .geometry import quad_box, runs
 
 __all__ = ["Separator", "cut_at_separators", "find_separators", "separator_boxes"]
 
@@ -60,6 +60,13 @@ class Separator:
         return float(np.interp(y, self.ys, self.xs))
 
 
+def _boxes(quads: list[np.ndarray]) -> np.ndarray:
+    """The lines' boxes, ``(n, 4)``: x0, y0, x1, y1."""
+    if not quads:
+        return np.zeros((0, 4))
+    return np.array([quad_box(q) for q in quads], np.float64)
+
+
 def _body_height(quads: list[np.ndarray]) -> float:
     hs = [
         float(np.linalg.norm(q[0] - q[3]))
@@ -97,6 +104,7 @@ def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator
     body = _body_height(quads)
     if body < 4 or not quads:
         return []
+    boxes = _boxes(quads)
     H, W = mask.shape[:2]
     # Work at about 12 pixels a body line: enough to see a rule inside half an em, and fast on a broadsheet.
     f = min(1.0, 12.0 / body)
@@ -153,7 +161,7 @@ def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator
         xs = [(c[1] + c[2]) / 2 / f for c in ch]
         width = float(np.median([c[2] - c[1] for c in ch])) / f
         sep = Separator(ys, xs, width)
-        flush, sep.margin = _flush_right(mask, quads, sep, body)
+        flush, sep.margin = _flush_right(mask, boxes, sep, body)
         if flush:
             out.append(sep)
     return out
@@ -180,21 +188,17 @@ def _joined(
     return out
 
 
-def _flush_right(mask: np.ndarray, quads: list[np.ndarray], sep: Separator, body: float) -> tuple[bool, float | None]:
-    """Whether the lines right of ``sep`` start flush, as a column's do at its margin (a few indented), and that
-    margin (None where fewer than four lines tell). White that words happen to leave in line down a column (a
-    river) has each row go on wherever its next word starts."""
+def _flush_right(mask: np.ndarray, boxes: np.ndarray, sep: Separator, body: float) -> tuple[bool, float | None]:
+    """Whether the lines (``boxes``) right of ``sep`` start flush, as a column's do at its margin (a few
+    indented), and that margin (None where fewer than four lines tell). White that words happen to leave in line
+    down a column (a river) has each row go on wherever its next word starts."""
     H, W = mask.shape[:2]
+    yc = (boxes[:, 1] + boxes[:, 3]) / 2
+    xs = np.interp(yc, sep.ys, sep.xs)
+    # Lines beside it, and across it or starting just right of it (already cut by the detector).
+    near = (sep.top <= yc) & (yc <= sep.bottom) & (boxes[:, 0] < xs + 2 * body) & (boxes[:, 2] > xs)
     starts = []
-    for q in quads:
-        y0, y1 = float(q[:, 1].min()), float(q[:, 1].max())
-        yc = (y0 + y1) / 2
-        if not sep.top <= yc <= sep.bottom:
-            continue
-        x = sep.x_at(yc)
-        # Lines across it, or starting just right of it (already cut by the detector).
-        if not q[:, 0].min() < x + 2 * body or q[:, 0].max() <= x:
-            continue
+    for (_, y0, _, y1), x in zip(boxes[near].tolist(), xs[near].tolist(), strict=True):
         my0, my1 = int(max(0, y0 + (y1 - y0) / 4)), int(min(H, y1 - (y1 - y0) / 4))
         a, b = int(x), int(min(W, x + 3 * body))
         cols = np.flatnonzero((mask[my0:my1, a:b] > 0).any(axis=0)) if b > a and my1 > my0 else np.zeros(0, int)
@@ -259,22 +263,24 @@ def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Sepa
     body = _body_height(quads)
     reach = BAND_LINES * body
     H, W = mask.shape[:2]
+    boxes = _boxes(quads)
+    centres = (boxes[:, 1] + boxes[:, 3]) / 2
+    at = [np.interp(centres, s.ys, s.xs).tolist() for s in seps]  # each separator's x at each line's height
     out: list[np.ndarray] = []
-    for q in quads:
-        x0, x1 = float(q[:, 0].min()), float(q[:, 0].max())
-        y0, y1 = float(q[:, 1].min()), float(q[:, 1].max())
+    for i, q in enumerate(quads):
+        x0, y0, x1, y1 = boxes[i].tolist()
         h = y1 - y0
         if x1 - x0 < 2 * h or h > 2 * body:
             out.append(q)
             continue
         yc = (y0 + y1) / 2
         cuts = []
-        for s in seps:
+        for s, xs in zip(seps, at, strict=True):
             # A band's ends are a few lines coarse: lines just past them are looked at too, cut only where the
             # piece right of the gutter starts at the column's margin.
             if s.margin is None or not s.top - reach <= yc <= s.bottom + reach:
                 continue
-            x = s.x_at(yc)
+            x = xs[i]
             if not x0 + 0.5 * h < x < x1 - 0.5 * h:
                 continue
             if not s.top <= yc <= s.bottom and not _starts_at(mask, x, y0, y1, s.margin, body):

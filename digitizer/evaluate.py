@@ -20,7 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .errors import DigitizerError
 from .geometry import Box, iou, overlap, share_inside
-from .groundtruth import GroundTruth, read_ground_truth
+from .groundtruth import GroundTruth, read_ground_truth, scan_beside
 
 #: The scores a report can hold, in the table's order (each page has those its ground truth supports).
 KEYS = (
@@ -184,32 +184,27 @@ def score_ground_truth(gt: GroundTruth, text: str, pred: dict[str, Any] | None, 
 def _gt_files(gt_dir: Path) -> list[tuple[str, Path]]:
     """(relative stem, ground-truth file) for every page with ground truth under ``gt_dir``: every .gt.json, and
     .xml or .txt files that sit beside a scan of the same stem."""
-    from .batch import SCAN_SUFFIXES
-
     out: dict[str, Path] = {}
     for p in sorted(gt_dir.rglob("*.gt.json")):
         out[str(p.relative_to(gt_dir))[: -len(".gt.json")]] = p
     for p in sorted(gt_dir.rglob("*")):
         if p.suffix in (".xml", ".txt") and not p.name.startswith("."):
             stem = str(p.relative_to(gt_dir).with_suffix(""))
-            if stem not in out and any(p.with_suffix(s).is_file() for s in SCAN_SUFFIXES | {".JPG", ".TIF"}):
+            if stem not in out and scan_beside(p) is not None:
                 out[stem] = p
     return sorted(out.items())
 
 
 def _image_size(gt_path: Path) -> tuple[int, int] | None:
-    from .batch import SCAN_SUFFIXES
+    """The size of the scan beside an XML ground truth (ALTO's units are turned into its pixels); None where
+    there is none or it cannot be read."""
     from .load import page_sizes
 
-    base = gt_path.with_suffix("") if gt_path.suffix != ".json" else gt_path
-    for s in SCAN_SUFFIXES:
-        scan = base.with_suffix(s)
-        if scan.is_file():
-            try:
-                return page_sizes(scan)[0]
-            except DigitizerError:
-                return None
-    return None
+    scan = scan_beside(gt_path) if gt_path.suffix == ".xml" else None
+    try:
+        return page_sizes(scan)[0] if scan is not None else None
+    except DigitizerError:
+        return None
 
 
 def evaluate_dirs(gt_dir: Path, pred_dir: Path, loose: bool = False) -> dict[str, Any]:

@@ -10,6 +10,7 @@ Boxes are turned into the scan's pixels (ALTO's ``inch1200`` or ``mm10`` by the 
 
 from __future__ import annotations
 
+import glob
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -18,11 +19,9 @@ from typing import Any
 
 from .errors import UnreadableImageError
 from .geometry import Box
+from .load import SCAN_SUFFIXES
 
-__all__ = ["GT_SUFFIXES", "GroundTruth", "find_ground_truth", "read_ground_truth"]
-
-#: The ground-truth files looked for beside a scan, in order of preference.
-GT_SUFFIXES = (".gt.json", ".xml", ".txt")
+__all__ = ["GroundTruth", "read_ground_truth", "scan_beside"]
 
 
 @dataclass
@@ -43,11 +42,12 @@ class GroundTruth:
         return "\n\n".join(b["text"] for b in self.blocks)
 
 
-def find_ground_truth(scan: Path) -> Path | None:
-    """The ground-truth file beside a scan (``page.jpg`` → ``page.gt.json``, ``page.xml`` or ``page.txt``)."""
-    for suffix in GT_SUFFIXES:
-        p = scan.with_name(scan.stem + suffix)
-        if p.is_file():
+def scan_beside(gt_path: Path) -> Path | None:
+    """The scan a ground-truth file belongs to: the image or PDF of the same stem in its folder (``0007.xml`` →
+    ``0007.jpg``, ``page.gt.json`` → ``page.png``), or None."""
+    stem = gt_path.name.removesuffix(".gt.json") if gt_path.name.endswith(".gt.json") else gt_path.stem
+    for p in gt_path.parent.glob(f"{glob.escape(stem)}.*"):
+        if p.stem == stem and p.suffix.lower() in SCAN_SUFFIXES and p.is_file():
             return p
     return None
 

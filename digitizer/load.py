@@ -30,15 +30,19 @@ from .errors import (
 __all__ = [
     "DEFAULT_MAX_PIXELS",
     "MIN_SIDE",
+    "SCAN_SUFFIXES",
     "PageImage",
     "check_page_size",
-    "count_pages",
+    "checked_pages",
     "load_pages",
+    "page_label",
     "page_sizes",
     "to_bgr",
 ]
 
 DEFAULT_MAX_PIXELS = 250_000_000
+#: File name endings of the scans a folder is searched for (any case).
+SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf", ".bmp", ".webp", ".gif", ".jp2"}
 #: The shortest side a page may have: below it no line of text fits the recognizer's 48-pixel input with any
 #: margin, and the image is a thumbnail or an icon rather than a scan.
 MIN_SIDE = 32
@@ -182,9 +186,29 @@ def page_sizes(path: Path, pdf_dpi: int = 300) -> list[tuple[int, int]]:
         raise UnreadableImageError(f"{path}: damaged image header ({type(exc).__name__}: {exc})") from exc
 
 
-def count_pages(path: Path) -> int:
-    """Number of pages in a scan file without decoding pixels."""
-    return len(page_sizes(path))
+def page_label(source: str | Path, index: int, count: int) -> str:
+    """How messages name a page: the file itself when it has one page, else ``<file> page <n>``."""
+    return str(source) if count == 1 else f"{source} page {index + 1}"
+
+
+def checked_pages(
+    path: Path, max_pixels: int = DEFAULT_MAX_PIXELS, pdf_dpi: int = 300
+) -> list[tuple[int, int, DigitizerError | None]]:
+    """Each page's size (from the headers) and why it cannot be converted (over ``max_pixels``, too small), or
+    None: every check a page gets before it is decoded.
+
+    Raises:
+        InputNotFoundError, UnreadableImageError: the file itself cannot be read.
+    """
+    sizes = page_sizes(path, pdf_dpi)
+    out: list[tuple[int, int, DigitizerError | None]] = []
+    for i, (w, h) in enumerate(sizes):
+        try:
+            check_page_size(w, h, max_pixels, page_label(path, i, len(sizes)))
+            out.append((w, h, None))
+        except DigitizerError as exc:
+            out.append((w, h, exc))
+    return out
 
 
 def _pdfium():  # type: ignore[no-untyped-def]
@@ -233,7 +257,7 @@ def _decode_frame(p: Path, i: int, n: int, max_pixels: int) -> PageImage:
     """Page ``i`` of ``n`` of a raster file, decoded (the file is opened afresh for each page, so that only the
     page being read is ever held)."""
     src = str(p)
-    where = src if n == 1 else f"{src} page {i + 1}"
+    where = page_label(src, i, n)
     with _our_pixel_limit():
         try:
             with Image.open(p) as im:

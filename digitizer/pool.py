@@ -22,7 +22,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -120,7 +120,6 @@ class _Worker(Generic[T]):
     started: float = 0.0
     deadline: float = math.inf
     peak_mb: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class LocalPool(Generic[T]):
@@ -183,15 +182,13 @@ class LocalPool(Generic[T]):
         return self.page_timeout or math.inf
 
     def _start_failed(self, why: str, exit_code: int = int(ExitCode.FAILED)) -> None:
-        """A worker died or gave up before it was ready; twice in a row means no worker can run."""
+        """A worker died or gave up before it was ready: twice in a row, or with a reason of its own (an exit code
+        other than plain failure: a model file missing, say), means no worker can run."""
         self.start_failures += 1
         log.warning("a worker failed to start: %s", why)
         if self.start_failures >= 2 or exit_code != int(ExitCode.FAILED):
-            err: DigitizerError = (
-                BadOptionError(why) if "--max-memory" in why else WorkerStartError(f"workers cannot start: {why}")
-            )
-            if exit_code != int(ExitCode.FAILED):
-                err.exit_code = ExitCode(exit_code)
+            err = WorkerStartError(f"workers cannot start: {why}")
+            err.exit_code = ExitCode(exit_code)
             raise err
 
     # ------------------------------------------------------------ the run
@@ -260,12 +257,12 @@ class LocalPool(Generic[T]):
             w.peak_mb = max(w.peak_mb, rss)
         if rss is not None and rss > self.max_memory_mb:
             if w.task is None:
+                # Loading the models takes the same memory every time: one worker over the limit settles it.
                 self._kill(w)
-                self._start_failed(
+                raise BadOptionError(
                     f"a worker needs more than --max-memory {self.max_memory_mb} MB just to load the models "
-                    f"(it reached {rss:.0f} MB); raise --max-memory",
+                    f"(it reached {rss:.0f} MB); raise --max-memory"
                 )
-                return None, True
             return {
                 "status": "failed",
                 "error": f"over the memory limit of {self.max_memory_mb} MB ({rss:.0f} MB resident); "

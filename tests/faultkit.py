@@ -44,6 +44,24 @@ def text_page(text: str, size: tuple[int, int] = (720, 300), font_px: int = 30) 
     return im
 
 
+def page_folder(folder: Path, texts: list[str], **page: Any) -> Path:
+    """``folder`` made with one PNG page per text (``p0.png``, ``p1.png``, ...); ``page``: ``text_page``'s size
+    and font."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, text in enumerate(texts):
+        text_page(text, **page).save(folder / f"p{i}.png")
+    return folder
+
+
+def start_batch(args: list[str], out: Path, **popen: Any) -> subprocess.Popen:
+    """``digitizer batch ARGS`` started in the background; returns once its manifest holds a first record."""
+    proc = subprocess.Popen([*CLI, "batch", *args], **popen)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not read_manifest(out):
+        time.sleep(0.05)
+    return proc
+
+
 def _words(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
@@ -234,15 +252,8 @@ def signal_mid_page(folder: Path, sig: int, delay: float = 0.3) -> tuple[int, di
     lines = "\n".join(f"Line {i} of the long report on the harbour works" for i in range(40))
     text_page(lines, size=(2400, 3600), font_px=44).save(src / "b.png")
     text_page("The last page is short too").save(src / "c.png")
-    proc = subprocess.Popen(
-        [*CLI, "batch", str(src), "-o", str(out), "--jobs", "1", "--speed", "fast", "-f", "txt,json"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not read_manifest(out):
-        time.sleep(0.05)
+    args = [str(src), "-o", str(out), "--jobs", "1", "--speed", "fast", "-f", "txt,json"]
+    proc = start_batch(args, out, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(delay)  # the worker is now on b.png
     for pid in workers(proc.pid):
         os.kill(pid, sig)

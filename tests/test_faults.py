@@ -17,7 +17,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from faultkit import CLI, batch, check_outputs, kill_rounds, make_fuzz, make_seeds, signal_mid_page, text_page
+from faultkit import (
+    CLI,
+    batch,
+    check_outputs,
+    kill_rounds,
+    make_fuzz,
+    make_seeds,
+    page_folder,
+    signal_mid_page,
+    start_batch,
+    text_page,
+)
 
 from digitizer.batch import read_manifest
 
@@ -84,13 +95,9 @@ def test_fuzzed_inputs_are_each_recorded_and_the_good_pages_done(tmp_path: Path)
 @needs_mount
 @pytest.mark.timeout(420)
 def test_disk_full_mid_batch_stops_cleanly_and_a_resume_finishes(tmp_path: Path) -> None:
-    src = tmp_path / "scans"
-    src.mkdir()
     rng = random.Random(5)
-    for i in range(6):
-        text_page(f"Report {i} of the {rng.choice(['harbour', 'railway'])} board\nwas read today.").save(
-            src / f"p{i}.png"
-        )
+    texts = [f"Report {i} of the {rng.choice(['harbour', 'railway'])} board\nwas read today." for i in range(6)]
+    src = page_folder(tmp_path / "scans", texts)
     out, res = tmp_path / "out", tmp_path / "res"
     out.mkdir()
     res.mkdir()
@@ -145,13 +152,9 @@ def test_read_only_output_folder_fails_before_any_page_is_read(tmp_path: Path) -
 
 @pytest.mark.timeout(540)
 def test_kill_minus_nine_at_random_moments_then_resume_does_every_page_once(tmp_path: Path) -> None:
-    src = tmp_path / "scans"
-    src.mkdir()
     rng = random.Random(11)
-    for i in range(8):
-        text_page(f"Story {i}: the {rng.choice(['council', 'museum'])} opened\nits doors on Monday.").save(
-            src / f"p{i}.png"
-        )
+    texts = [f"Story {i}: the {rng.choice(['council', 'museum'])} opened\nits doors on Monday." for i in range(8)]
+    src = page_folder(tmp_path / "scans", texts)
     text_page("A first page").save(src / "doc.pdf", save_all=True, append_images=[text_page("A second page")])
     out = tmp_path / "out"
     args = [str(src), "-o", str(out), "--jobs", "2", "--speed", "fast", "-f", "txt,json,alto,page"]
@@ -203,10 +206,7 @@ def test_memory_and_time_limits_are_enforced_from_outside(tmp_path: Path) -> Non
 def test_the_page_timeout_never_counts_the_workers_start(tmp_path: Path) -> None:
     # Loading the balanced models takes a worker over a second here; a short page takes a tenth of one. Were the
     # start counted against the first page, it would time out.
-    src = tmp_path / "scans"
-    src.mkdir()
-    for i in range(2):
-        text_page(f"Page {i} of the evening paper").save(src / f"p{i}.png")
+    src = page_folder(tmp_path / "scans", [f"Page {i} of the evening paper" for i in range(2)])
     out = tmp_path / "out"
     r = batch([str(src), "-o", str(out), "--jobs", "1", "--page-timeout", "1", "--speed", "balanced"], timeout=100)
     assert r.returncode == 0, r.stderr
@@ -215,16 +215,10 @@ def test_the_page_timeout_never_counts_the_workers_start(tmp_path: Path) -> None
 
 @pytest.mark.timeout(300)
 def test_ctrl_c_stops_the_batch_with_one_line_and_a_resume_goes_on(tmp_path: Path) -> None:
-    src = tmp_path / "scans"
-    src.mkdir()
-    for i in range(6):
-        text_page(f"Page {i} of the evening paper").save(src / f"p{i}.png")
+    src = page_folder(tmp_path / "scans", [f"Page {i} of the evening paper" for i in range(6)])
     out = tmp_path / "out"
-    args = [*CLI, "batch", str(src), "-o", str(out), "--jobs", "2", *FAST]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not read_manifest(out):
-        time.sleep(0.05)
+    args = [str(src), "-o", str(out), "--jobs", "2", *FAST]
+    proc = start_batch(args, out, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole group on Ctrl-C
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

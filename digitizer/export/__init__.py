@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import BadOptionError
 from ..files import atomic_write
 from ..model import Document
 from .alto import to_alto
@@ -20,7 +21,7 @@ from .jsonout import to_json
 from .pagexml import to_page
 from .text import to_markdown, to_text
 
-__all__ = ["EXPORTERS", "EXTENSIONS", "ExportOptions", "export", "output_name", "write_outputs"]
+__all__ = ["EXPORTERS", "EXTENSIONS", "ExportOptions", "check_formats", "export", "output_name", "write_outputs"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,17 @@ EXTENSIONS: dict[str, str] = {
 }
 
 
+def check_formats(formats: list[str], given: str = "") -> None:
+    """Refuse an empty list or a format with no exporter (``given``: the text the list came from, for the message).
+
+    Raises:
+        BadOptionError: what to choose instead.
+    """
+    bad = [f for f in formats if f not in EXPORTERS]
+    if bad or not formats:
+        raise BadOptionError(f"unknown format(s) {', '.join(bad) or repr(given)}; choose from {', '.join(EXPORTERS)}")
+
+
 def export(doc: Document, fmt: str, options: ExportOptions | None = None) -> str:
     """Render ``doc`` in format ``fmt``."""
     return EXPORTERS[fmt](doc, options or ExportOptions())
@@ -71,6 +83,7 @@ def write_outputs(
     doc: Document, outdir: Path, stem: str, formats: list[str], options: ExportOptions | None = None
 ) -> list[Path]:
     """Write ``doc`` in each format to ``outdir/<stem><ext>`` (per page, see above), each file atomically."""
+    check_formats(formats)
     rendered = [
         (outdir / f"{name}{EXTENSIONS[f]}", export(page_doc, f, options))
         for name, page_doc in output_name(doc, stem)
