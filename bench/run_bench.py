@@ -26,6 +26,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import baselines  # noqa: E402
+import hard_pages  # noqa: E402
 
 CONFIGS = ("raw-rapidocr", "fast", "balanced", "best")
 FORMATS = ("txt", "md", "json", "jsonl", "alto", "page", "hocr")
@@ -56,6 +60,7 @@ def _page_runner(config: str) -> Any:
     tune_allocator(os.cpu_count() or 1)
 
     if config == "raw-rapidocr":
+        from baselines import raw_result
         from rapidocr import RapidOCR
 
         engine = RapidOCR(params={"Global.log_level": "error"})
@@ -65,7 +70,8 @@ def _page_runner(config: str) -> Any:
             t, c = time.perf_counter(), time.process_time()
             res = engine(str(p))
             dt, dc = time.perf_counter() - t, time.process_time() - c
-            return {"seconds": dt, "cpu_seconds": dc, "text": "\n".join(getattr(res, "txts", None) or ())}
+            text, pred = raw_result(res)
+            return {"seconds": dt, "cpu_seconds": dc, "text": text, "pred": pred}
 
         return raw
 
@@ -77,8 +83,7 @@ def _page_runner(config: str) -> Any:
     def ours(p: Path) -> dict[str, Any]:
         t, c = time.perf_counter(), time.process_time()
         doc = digitizer.convert(p, speed=config)
-        for f in FORMATS:
-            export(doc, f)
+        outputs = {f: export(doc, f) for f in FORMATS}
         dt, dc = time.perf_counter() - t, time.process_time() - c
         models: dict[str, int] = {}
         for ln in doc.pages[0].iter_lines():
@@ -87,6 +92,7 @@ def _page_runner(config: str) -> Any:
             "seconds": dt,
             "cpu_seconds": dc,
             "text": to_text(doc),
+            "pred": json.loads(outputs["json"]),
             "timings": doc.pages[0].timings,
             "size": [doc.pages[0].width, doc.pages[0].height],
             "lines_by_model": models,
@@ -114,9 +120,9 @@ def worker_serve(config: str) -> None:
     proto.write(json.dumps({"peak_mb": _peak_mb()}) + "\n")
 
 
-def run_interleaved(corpus: Path) -> dict[str, dict[str, Any]]:
-    """Every page of the corpus through every configuration, the configurations taking turns page by page
-    (the order rotated each page), each in a process of its own so that its peak memory is its own."""
+def run_interleaved(pages: list[Path], configs: tuple[str, ...] = CONFIGS) -> dict[str, dict[str, Any]]:
+    """Every page through every configuration, the configurations taking turns page by page (the order rotated
+    each page), each in a process of its own so that its peak memory is its own."""
     procs = {
         cfg: subprocess.Popen(
             [sys.executable, __file__, "--worker", "serve", "--config", cfg],
@@ -125,7 +131,7 @@ def run_interleaved(corpus: Path) -> dict[str, dict[str, Any]]:
             text=True,
             bufsize=1,
         )
-        for cfg in CONFIGS
+        for cfg in configs
     }
 
     def reply(cfg: str) -> dict[str, Any]:
@@ -135,20 +141,20 @@ def run_interleaved(corpus: Path) -> dict[str, dict[str, Any]]:
             raise RuntimeError(f"bench worker {cfg} stopped (exit {procs[cfg].wait()})")
         return dict(json.loads(line))
 
-    out: dict[str, dict[str, Any]] = {cfg: {"config": cfg, "pages": {}} for cfg in CONFIGS}
+    out: dict[str, dict[str, Any]] = {cfg: {"config": cfg, "pages": {}} for cfg in configs}
     try:
-        for cfg in CONFIGS:
+        for cfg in configs:
             reply(cfg)  # models loaded
-        for i, page in enumerate(sorted(corpus.glob("*.jpg"))):
+        for i, page in enumerate(pages):
             print(f"  page {i + 1}: {page.stem}", file=sys.stderr)
-            k = i % len(CONFIGS)
-            for cfg in CONFIGS[k:] + CONFIGS[:k]:
+            k = i % len(configs)
+            for cfg in configs[k:] + configs[:k]:
                 stdin = procs[cfg].stdin
                 assert stdin is not None
                 stdin.write(f"{page}\n")
                 stdin.flush()
-                out[cfg]["pages"][page.stem] = reply(cfg)
-        for cfg in CONFIGS:
+                out[cfg]["pages"][str(page)] = reply(cfg)
+        for cfg in configs:
             stdin = procs[cfg].stdin
             assert stdin is not None
             stdin.write("\n")
@@ -260,6 +266,43 @@ def _batch(pages: list[Path], jobs: int, speed: str = "balanced") -> dict[str, A
     }
 
 
+def run_hard(a: argparse.Namespace, hist_dir: Path) -> dict[str, Any]:
+    """The historical and real pages through balanced, raw RapidOCR and Tesseract: scores, times, targets."""
+    from digitizer.synth import generate
+
+    if hist_dir.exists():
+        shutil.rmtree(hist_dir)
+    todo: list[tuple[str, str, Path, Path]] = []  # (kind, name, scan, ground truth)
+    if a.historical:
+        print(f"generating {a.historical} historical pages into {hist_dir}", file=sys.stderr)
+        for scan in generate(hist_dir, count=a.historical, seed=a.seed, style="historical"):
+            todo.append(("historical", scan.stem, scan, scan.with_name(scan.stem + ".gt.json")))
+    if a.real_news.is_dir():
+        todo += [("real", name, scan, gt) for name, scan, gt in hard_pages.real_pages(a.real_news)]
+    print(f"hard pages: {len(todo)}, read by balanced and raw RapidOCR in turns, then Tesseract", file=sys.stderr)
+    runs = run_interleaved([scan for _, _, scan, _ in todo], ("balanced", "raw-rapidocr"))
+    pages: dict[str, Any] = {}
+    tess = baselines.tesseract_available()
+    for kind, name, scan, gt_path in todo:
+        gt = hard_pages.ground_truth(gt_path, scan)
+        results = {cfg: runs[cfg]["pages"][str(scan)] for cfg in ("balanced", "raw-rapidocr")}
+        if tess:
+            print(f"  tesseract: {name}", file=sys.stderr)
+            results["tesseract"] = baselines.tesseract_page(scan, gt.lang)
+        scores = {r: hard_pages.score(gt, res) for r, res in results.items()}
+        pages[name] = {
+            "kind": kind,
+            "scan": str(scan.relative_to(ROOT.parent)) if scan.is_relative_to(ROOT.parent) else scan.name,
+            "lang": gt.lang,
+            "seconds": {r: res["seconds"] for r, res in results.items()},
+            "scores": scores,
+            "targets": hard_pages.targets(kind, gt, scores) if tess else {},
+        }
+    hard = {"pages": pages, "tesseract": baselines.tesseract_version() if tess else "Tesseract (not installed)"}
+    hard["summary"] = hard_pages.summarize(pages)
+    return hard
+
+
 def _machine() -> str:
     cpu = platform.processor() or ""
     try:
@@ -295,6 +338,14 @@ def main() -> None:
     ap.add_argument("--study", type=int, default=40, help="pages in the orientation/skew study (0: skip)")
     ap.add_argument("--batch-pages", type=int, default=30, help="pages for the batch throughput figures (0: skip)")
     ap.add_argument("--corpus", type=Path, default=ROOT / "bench" / "corpus")
+    ap.add_argument("--historical", type=int, default=6, help="generated historical pages (0: none)")
+    ap.add_argument(
+        "--real-news",
+        type=Path,
+        default=ROOT.parent / "shared" / "eval" / "real_news",
+        help="real scans with ground truth beside them (skipped where absent)",
+    )
+    ap.add_argument("--only-hard", action="store_true", help="only the historical and real pages")
     ap.add_argument("--out", type=Path, default=ROOT / "bench")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--dest", default=None, help=argparse.SUPPRESS)
@@ -312,6 +363,13 @@ def main() -> None:
     from digitizer.evaluate import score_page
     from digitizer.synth import generate
 
+    if a.only_hard:
+        hard = run_hard(a, a.corpus.parent / "corpus_historical")
+        a.out.mkdir(parents=True, exist_ok=True)
+        (a.out / "hard.json").write_text(json.dumps(hard, ensure_ascii=False, indent=1))
+        print("\n".join(hard_pages.render(hard)))
+        return
+
     corpus = a.corpus
     if corpus.exists():
         shutil.rmtree(corpus)
@@ -327,10 +385,10 @@ def main() -> None:
         "configs": {},
     }
     print(f"running {', '.join(CONFIGS)}, taking turns page by page", file=sys.stderr)
-    runs = run_interleaved(corpus)
+    runs = run_interleaved(sorted(corpus.glob("*.jpg")))
     for cfg in CONFIGS:
         r = runs[cfg]
-        per = r["pages"]
+        per = {Path(k).stem: v for k, v in r["pages"].items()}
         scores = {stem: score_page(gts[stem], v["text"]) for stem, v in per.items()}
         secs = [v["seconds"] for v in per.values()]
         summary = {
@@ -360,6 +418,7 @@ def main() -> None:
             }
         for stem in per:
             per[stem].pop("text")
+            per[stem].pop("pred")
             per[stem]["scores"] = scores[stem]
         results["configs"][cfg] = {"summary": summary, "pages": per}
 
@@ -383,6 +442,9 @@ def main() -> None:
         bpages = sorted(corpus.glob("*.jpg"), key=lambda p: (p.stem.rsplit("_", 1)[-1], p.name))[: a.batch_pages]
         # Throughput as an archive runs: one worker per core (each on one thread).
         results["batch"] = [_batch(bpages, j, sp) for sp, j in (("balanced", 1), ("balanced", 2), ("best", 2))]
+
+    if a.historical or a.real_news.is_dir():
+        results["hard"] = run_hard(a, a.corpus.parent / "corpus_historical")
 
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
@@ -500,6 +562,8 @@ def render(r: dict[str, Any]) -> str:
                 f"**{bal['pages_per_min'] / best['pages_per_min']:.2f}×** as many pages a minute as `best` as run, "
                 f"**{bal['steady_pages_per_min'] / best['steady_pages_per_min']:.2f}×** steady.",
             ]
+    if "hard" in r:
+        L += hard_pages.render(r["hard"])
     L += [
         "",
         "## Per page (balanced)",

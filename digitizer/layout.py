@@ -217,14 +217,40 @@ def grey_level(grey: np.ndarray, q: float) -> float:
     return float(np.searchsorted(cum, q * cum[-1]))
 
 
-def _contrast_ok(grey: np.ndarray, box: Box, paper: float) -> bool:
-    """False for faint marks: bleed-through from the reverse page, noise in a picture."""
+def _contrast(grey: np.ndarray, box: Box) -> tuple[float, float] | None:
+    """A box's ink range: its darkest and lightest levels (3rd and 97th percentiles); None for an empty box."""
     x0, y0, x1, y1 = (int(v) for v in box)
     crop = grey[max(0, y0) : y1, max(0, x0) : x1]
     if crop.size == 0:
+        return None
+    return grey_level(crop, 0.03), grey_level(crop, 0.97)
+
+
+#: Ink range (levels) of text printed black on white; a page printed paler gets its limits in proportion.
+FULL_INK = 150.0
+
+
+def _ink_depth(grey: np.ndarray, lines: list[TLine], paper: float) -> float:
+    """How far below the paper the page's own text goes (median over lines read with confidence), at most
+    ``FULL_INK``: old type printed grey on yellowed paper may reach only half of what fresh print does."""
+    depths = []
+    for ln in lines:
+        if ln.ocr.confidence >= 0.9 and len(ln.text.strip()) >= 5:
+            c = _contrast(grey, ln.box)
+            if c is not None:
+                depths.append(paper - c[0])
+    return min(FULL_INK, float(np.median(depths))) if len(depths) >= 10 else FULL_INK
+
+
+def _contrast_ok(grey: np.ndarray, box: Box, paper: float, depth: float = FULL_INK) -> bool:
+    """False for faint marks: bleed-through from the reverse page, noise in a picture. Faint is relative to the
+    page's own text (``depth``, see ``_ink_depth``): on a page printed black the limits are 70 and 60 levels."""
+    c = _contrast(grey, box)
+    if c is None:
         return False
-    lo, hi = grey_level(crop, 0.03), grey_level(crop, 0.97)
-    return (hi - lo) > 70 and lo < paper - 60
+    lo, hi = c
+    k = depth / FULL_INK
+    return (hi - lo) > 70 * k and lo < paper - 60 * k
 
 
 def _char_inks(chars: list[CharBox], grey: np.ndarray) -> list[float | None]:
@@ -315,13 +341,14 @@ def segment(
     for o in ocr_lines:
         trim_faint_ends(o, grey, paper)
     lines = [TLine(o, quad_box(o.quad)) for o in ocr_lines]
+    depth = _ink_depth(grey, lines, paper)
     # One or two characters read with very low confidence are a speck or a picture's edge, not text.
     kept = [
         ln
         for ln in lines
         if ln.text.strip()
         and not (len(ln.text.strip()) <= 2 and ln.ocr.confidence < 0.4)
-        and _contrast_ok(grey, ln.box, paper)
+        and _contrast_ok(grey, ln.box, paper, depth)
     ]
     dropped = len(lines) - len(kept)
     lines = kept

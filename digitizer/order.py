@@ -21,6 +21,10 @@ __all__ = ["WorkBlock", "assemble", "join_lines", "reading_order"]
 
 SHRINK = 0.25  # box padding left out when looking for gutters, in body line heights
 VGAP = 0.5  # narrowest column gutter, in body line heights (narrower white is a space between words)
+#: How far (body line heights) a line may reach over a separator found on the page and still lie beside it: a
+#: detected box is padded by about a third of its height, more on small old type; a line that really runs
+#: across a gutter reaches a column's width past it (and was not cut there because it had ink in the gutter).
+SEP_TOL = 0.6
 PHONE = re.compile(r"(?<!\d)(?:\+?\d[\d\- ]{5,}\d)(?!\d)")
 
 
@@ -74,7 +78,8 @@ def _straddles(group: list[Atom], y: float) -> bool:
 
 
 def _rule_cuts(atoms: list[Atom], rules: list[Box], axis: int, ext: Box, tol: float = 2.0) -> list[float]:
-    """Rules that cross the region (80% of its extent) and no atom straddles: hard cuts."""
+    """Rules that cross the region (80% of its extent) and no atom straddles: hard cuts. An atom straddles a
+    rule where it reaches ``tol`` past both of the rule's sides (a leaning rule's box is as wide as its lean)."""
     cuts = []
     other = 1 - axis
     span = ext[other + 2] - ext[other]
@@ -85,7 +90,8 @@ def _rule_cuts(atoms: list[Atom], rules: list[Box], axis: int, ext: Box, tol: fl
         cover = min(r[other + 2], ext[other + 2]) - max(r[other], ext[other])
         if cover < 0.8 * span:
             continue
-        if any(a.box[axis] + tol < pos < a.box[axis + 2] - tol for a in atoms):
+        lo, hi = min(pos, r[axis] + 1.0), max(pos, r[axis + 2] - 1.0)
+        if any(a.box[axis] + tol < lo and hi < a.box[axis + 2] - tol for a in atoms):
             continue
         if all(a.box[axis + 2] <= pos for a in atoms) or all(a.box[axis] >= pos for a in atoms):
             continue
@@ -105,9 +111,8 @@ class _Cutter:
         ext = union([a.box for a in atoms])
         # A column separator found on the page that runs down the whole region with nothing across it splits the
         # region first: a title in one column is read before what lies under it in that column only.
-        tol = max(2.0, 0.3 * self.body)
         whole = [s for s in self.lay.separators if s[1] <= ext[1] + self.body and s[3] >= ext[3] - self.body]
-        hard = _split(atoms, _rule_cuts(atoms, whole, 0, ext, tol), 0)
+        hard = _split(atoms, _rule_cuts(atoms, whole, 0, ext, SEP_TOL * self.body), 0)
         if len(hard) > 1:
             return self._columns(hard)
         vcuts = self._vcuts(atoms, ext)
@@ -145,8 +150,9 @@ class _Cutter:
         pad = SHRINK * self.body
         spans = [(a.box[0] + pad, a.box[2] - pad) if a.kind == "line" else (a.box[0], a.box[2]) for a in atoms]
         gaps = [x for x in _gaps(spans, ext[0], ext[2], VGAP * self.body) if self._column_gap(atoms, x)]
-        rules = [*self.lay.vrules, *self.lay.separators]
-        return sorted(set(gaps) | set(_rule_cuts(atoms, rules, 0, ext, max(2.0, 0.3 * self.body))))
+        cuts = _rule_cuts(atoms, self.lay.vrules, 0, ext, max(2.0, 0.3 * self.body))
+        cuts += _rule_cuts(atoms, self.lay.separators, 0, ext, SEP_TOL * self.body)
+        return sorted(set(gaps) | set(cuts))
 
     def _join_column_tails(self, groups: list[list[Atom]]) -> list[list[Atom]]:
         """Put a band of text back onto the band above when it lies under one column of it, not the last.

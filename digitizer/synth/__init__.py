@@ -22,7 +22,11 @@ from .text import EN_SENTENCES, HEADINGS_EN, HEADINGS_ZH, TITLES_EN, TITLES_ZH, 
 
 __all__ = ["FontSet", "generate", "render_page"]
 
-FONT_DIRS = [Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/dejavu")]
+FONT_DIRS = [
+    Path("/usr/share/fonts/opentype/noto"),
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/truetype/liberation"),
+]
 KAI_FACES = [
     Path("/usr/share/fonts/truetype/arphic/ukai.ttc"),
     Path("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"),
@@ -107,8 +111,13 @@ def flow_paragraph(
     lead: float,
     indent: bool,
     lang: str,
+    hang: tuple[int, float] = (0, 0.0),
+    hang_punctuation: bool = True,
 ) -> tuple[int, list[tuple[float, float, float, float]], bool]:
-    """Set a justified paragraph into columns (each [x0, x1, y, y_end]) from column ``ci``.
+    """Set a justified paragraph into columns (each [x0, x1, y, y_end]) from column ``ci``; ``hang``: the
+    first lines (how many, how far) start further right, beside a drop capital. Chinese: a comma or full stop
+    that would start a line hangs at the end of the one before (``hang_punctuation``), or the character before
+    it is pushed over to keep it company, as old compositors did, and no ink reaches into the gutter.
 
     Returns the column it ended in, the boxes of its pieces (one per column), and False if it ran out of room.
     """
@@ -117,6 +126,7 @@ def flow_paragraph(
     pieces: list[list[float]] = []
     first = True
     i = 0
+    n_line = 0
     while i < len(units):
         if ci >= len(cols):
             return ci, [(p[0], p[1], p[2], p[3]) for p in pieces], False
@@ -125,16 +135,21 @@ def flow_paragraph(
             ci += 1
             continue
         start = x0 + (2 * size if (first and indent and lang == "zh") else (size * 1.2 if first and indent else 0))
+        if n_line < hang[0]:
+            start = x0 + hang[1]
+        n_line += 1
         width = x1 - start
         line: list[str] = []
         if lang == "zh":
             n = int(width // size)
             line = units[i : i + n]
-            # A comma or full stop never starts a line: let it hang at the end of this one.
+            # A comma or full stop never starts a line.
             if i + n < len(units) and units[i + n] in "，。、；：？！”,.":
-                line = units[i : i + n + 1]
+                line = units[i : i + n + 1] if hang_punctuation else units[i : i + n - 1]
             full = i + len(line) < len(units)
             step = width / n if full else size
+            if full and not hang_punctuation and len(line) > 1:
+                step = (width - size) / (len(line) - 1)  # justified flush to the column's right edge
             for k, ch in enumerate(line):
                 c.draw.text((start + k * step, y), ch, font=font, fill=0)
             right = start + (len(line) - 1) * step + size
@@ -439,9 +454,14 @@ def age(
     return out[:, :, ::-1], gt
 
 
-def generate(outdir: Path, count: int = 3, seed: int = 0, lang: str = "mixed", clean: bool = False) -> list[Path]:
-    """Write ``count`` aged pages (JPEG) and their ``.gt.json`` files; returns the image paths."""
+def generate(
+    outdir: Path, count: int = 3, seed: int = 0, lang: str = "mixed", clean: bool = False, style: str = "modern"
+) -> list[Path]:
+    """Write ``count`` aged pages and their ``.gt.json`` files; returns the image paths. ``style``: ``modern``
+    (JPEG, 3-6 columns) or ``historical`` (6-9 columns of small old type, greyscale JPEG or bitonal TIFF)."""
     outdir.mkdir(parents=True, exist_ok=True)
+    if style == "historical":
+        return _generate_historical(outdir, count, seed, lang)
     paths = []
     for i in range(count):
         s = seed * 1000 + i
@@ -465,6 +485,29 @@ def generate(outdir: Path, count: int = 3, seed: int = 0, lang: str = "mixed", c
         stem = f"synth_{lg}_{kind}_{s:05d}"
         p = outdir / f"{stem}.jpg"
         cv2.imwrite(str(p), arr, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(75, 92)])
+        gt["image"] = p.name
+        (outdir / f"{stem}.gt.json").write_text(json.dumps(gt, ensure_ascii=False, indent=1), encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def _generate_historical(outdir: Path, count: int, seed: int, lang: str) -> list[Path]:
+    from .historical import age_historical, render_historical
+
+    paths = []
+    for i in range(count):
+        s = seed * 1000 + i
+        lg = lang if lang != "mixed" else ("zh", "en")[i % 2]
+        img, gt = render_historical(s, lg)
+        arr, gt, bitonal = age_historical(img, gt, s, bitonal=i % 3 == 2)  # a third bitonal, both languages
+        stem = f"hist_{lg}_{s:05d}"
+        dpi = (gt["dpi"], gt["dpi"])
+        if bitonal:
+            p = outdir / f"{stem}.tif"
+            Image.fromarray(arr).convert("1").save(p, compression="group4", dpi=dpi)
+        else:
+            p = outdir / f"{stem}.jpg"
+            Image.fromarray(arr).save(p, quality=random.Random(s).randint(70, 90), dpi=dpi)
         gt["image"] = p.name
         (outdir / f"{stem}.gt.json").write_text(json.dumps(gt, ensure_ascii=False, indent=1), encoding="utf-8")
         paths.append(p)
