@@ -81,7 +81,7 @@ class _Page:
     def __init__(self, seed: int, lang: str) -> None:
         rng = self.rng = random.Random(seed)
         self.zh = lang == "zh"
-        dpi = rng.choice([150, 200, 300, 400])
+        dpi: float = rng.choice([150, 200, 300, 400])
         pt = rng.uniform(7.5, 9.5) if self.zh else rng.uniform(6.5, 8.5)
         body = pt * dpi / 72
         ncols = rng.randint(6, 9)
@@ -383,11 +383,11 @@ def age_historical(
     clean = np.asarray(img, np.float32)
     h, w = clean.shape
     body = max(13, int(gt["dpi"] * 7 / 72))
-    ink = (255 - clean) / 255
+    ink: np.ndarray = (255 - clean) / 255
     # Type: faint where the press gave too little ink, broken where the metal was worn.
     ink *= 0.55 + 0.45 * _field(nrng, (h, w), max(60, w // 12))
     ink *= nrng.random((h, w), dtype=np.float32) > rng.uniform(0.02, 0.08)
-    ink = cv2.GaussianBlur(ink, (0, 0), 0.6)
+    ink = np.asarray(cv2.GaussianBlur(ink, (0, 0), 0.6))
     paper = rng.uniform(200, 232) + 10 * (_field(nrng, (h, w), 40) - 0.5)
     a = paper - ink * (paper - rng.uniform(15, 45))
     ghost = cv2.flip(cv2.GaussianBlur((255 - clean) / 255, (0, 0), 2.5), 1)
@@ -420,7 +420,7 @@ def age_historical(
             step = rng.uniform(body, body * 4)
             pts.append((pts[-1][0] + step * np.cos(ang), pts[-1][1] + step * np.sin(ang)))
         mark = np.zeros((h, w), np.float32)
-        cv2.polylines(mark, [np.array(pts, np.int32)], False, 1.0, thickness=rng.randint(2, 4), lineType=cv2.LINE_AA)
+        cv2.polylines(mark, [np.array(pts, np.int32)], False, (1.0,), thickness=rng.randint(2, 4), lineType=cv2.LINE_AA)
         a -= cv2.GaussianBlur(mark, (0, 0), 0.8) * rng.uniform(50, 110)
     yy2, xx2 = np.mgrid[0:h, 0:w].astype(np.float32)
     light = 1.0 - rng.uniform(0.05, 0.18) * ((xx2 / w - rng.random()) ** 2 + (yy2 / h - rng.random()) ** 2)
@@ -448,30 +448,32 @@ def age_historical(
     if border_value is not None:
         pad = [int(w * rng.uniform(0.005, 0.03)) for _ in range(4)]
         canvas = np.full((h + pad[1] + pad[3], w + pad[0] + pad[2]), border_value, np.float32)
-        canvas += nrng.normal(0, 4, canvas.shape).astype(np.float32)
+        canvas += np.asarray(nrng.normal(0, 4, canvas.shape), np.float32)
         canvas[pad[1] : pad[1] + h, pad[0] : pad[0] + w] = a
         a = canvas
         mm = np.array([[1, 0, pad[0]], [0, 1, pad[1]], [0, 0, 1]], float)
     angle = rng.uniform(-1.5, 1.5)
     hh, ww = a.shape
     rot = cv2.getRotationMatrix2D((ww / 2, hh / 2), angle, 1.0)
-    a = cv2.warpAffine(a, rot, (ww, hh), flags=cv2.INTER_LINEAR, borderValue=float(outside))
+    a = np.asarray(cv2.warpAffine(a, rot, (ww, hh), flags=cv2.INTER_LINEAR, borderValue=(float(outside),)))
     mm = np.vstack([rot, [0, 0, 1]]) @ mm
-    a = cv2.GaussianBlur(a, (0, 0), rng.uniform(0.5, 1.0))
+    a = np.asarray(cv2.GaussianBlur(a, (0, 0), rng.uniform(0.5, 1.0)))
     a += nrng.normal(0, rng.uniform(3, 7), a.shape).astype(np.float32)
     out = np.clip(a, 0, 255).astype(np.uint8)
     drawn = rng.random() < 0.35
     bitonal = drawn if bitonal is None else bitonal
     if bitonal:
         block = int(body * 3) | 1
-        out = cv2.adaptiveThreshold(out, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 15)
+        out = np.asarray(
+            cv2.adaptiveThreshold(out, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 15), np.uint8
+        )
     gt = dict(gt, angle=round(angle, 3), orientation=0, scale=1.0, bitonal=bitonal)
     blocks = []
     for b in gt["blocks"]:
         boxes = []
         for bx in b["boxes"]:
-            pts = np.array([[bx[0], bx[1]], [bx[2], bx[1]], [bx[2], bx[3]], [bx[0], bx[3]]], float)
-            q = pts @ mm[:2, :2].T + mm[:2, 2]
+            corners = np.array([[bx[0], bx[1]], [bx[2], bx[1]], [bx[2], bx[3]], [bx[0], bx[3]]], float)
+            q = corners @ mm[:2, :2].T + mm[:2, 2]
             boxes.append([round(q[:, 0].min()), round(q[:, 1].min()), round(q[:, 0].max()), round(q[:, 1].max())])
         bbox = [min(x[0] for x in boxes), min(x[1] for x in boxes), max(x[2] for x in boxes), max(x[3] for x in boxes)]
         blocks.append(dict(b, boxes=boxes, bbox=bbox))
