@@ -11,6 +11,7 @@ letters over the gutter and is left whole.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -149,7 +150,10 @@ def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator
                 still.append([(yc, float(b0), float(b1))])
         open_chains = still
     chains.extend(open_chains)
-    chains = _joined(chains, band + step, drift)
+    chains = _joined(chains, band + step, drift, 3)
+    # A fold, a crease or a pencil stroke across a gutter hides it from the two or three bands that hold it;
+    # only gutters long on both sides are joined over that much (a masthead's word spaces over its rule are not).
+    chains = _joined(chains, band + 3 * step, drift, 1 + math.ceil((MIN_RUN_LINES * lh - band) / step))
     out = []
     for ch in chains:
         # A chain of n bands covers (n - 1) steps plus one band.
@@ -168,17 +172,17 @@ def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator
 
 
 def _joined(
-    chains: list[list[tuple[float, float, float]]], gap: float, drift: float
+    chains: list[list[tuple[float, float, float]]], gap: float, drift: float, min_bands: int
 ) -> list[list[tuple[float, float, float]]]:
     """Chains that go on one under the other at the same x (a gutter interrupted for a band or two by a cross
-    rule, a picture's edge or a stain) joined into one."""
+    rule, a picture's edge or a stain) joined into one, where both hold at least ``min_bands`` bands."""
     chains = sorted(chains, key=lambda c: c[0][0])
     out: list[list[tuple[float, float, float]]] = []
     for ch in chains:
         for prev in out:
             (y_end, p0, p1), (y_start, c0, c1) = prev[-1], ch[0]
             # Both long enough to be gutters of their own: a word space or two in line with a gutter is not.
-            if len(prev) < 3 or len(ch) < 3:
+            if len(prev) < min_bands or len(ch) < min_bands:
                 continue
             if 0 < y_start - y_end <= gap and abs((p0 + p1) / 2 - (c0 + c1) / 2) <= drift:
                 prev.extend(ch)
@@ -199,27 +203,43 @@ def _flush_right(mask: np.ndarray, boxes: np.ndarray, sep: Separator, body: floa
     near = (sep.top <= yc) & (yc <= sep.bottom) & (boxes[:, 0] < xs + 2 * body) & (boxes[:, 2] > xs)
     starts = []
     for (_, y0, _, y1), x in zip(boxes[near].tolist(), xs[near].tolist(), strict=True):
-        my0, my1 = int(max(0, y0 + (y1 - y0) / 4)), int(min(H, y1 - (y1 - y0) / 4))
-        a, b = int(x), int(min(W, x + 3 * body))
-        cols = np.flatnonzero((mask[my0:my1, a:b] > 0).any(axis=0)) if b > a and my1 > my0 else np.zeros(0, int)
-        if len(cols):
-            starts.append(a + int(cols[0]))
+        first = _first_ink(mask, x + _rule_room(sep), y0, y1, body)
+        if first is not None:
+            starts.append(first)
     if len(starts) < 4:
         return True, None  # too few lines to tell: kept for the reading order, never cut at
     m = float(np.median(starts))
     return sum(1 for v in starts if abs(v - m) <= 0.25 * body) >= 0.6 * len(starts), m
 
 
+def _rule_room(sep: Separator) -> float:
+    """How far right of a separator's middle to look for where the lines beside it start: past a rule standing
+    in the gutter's middle (drawn a pixel or two off it, or broken into dots that no test of height can tell
+    from a letter's stem), not yet at the text."""
+    return max(2.0, sep.width / 4)
+
+
 def _starts_at(mask: np.ndarray, x: float, y0: float, y1: float, margin: float, body: float) -> bool:
     """Whether the line at ``y0..y1`` has its first ink right of ``x`` at ``margin`` (a quarter line either way)."""
+    first = _first_ink(mask, x, y0, y1, body)
+    return first is not None and abs(first - margin) <= 0.25 * body
+
+
+def _first_ink(mask: np.ndarray, x: float, y0: float, y1: float, body: float) -> int | None:
+    """The first column right of ``x`` (within three body lines) where the line at ``y0..y1`` has ink in its
+    middle band, passing over a rule: a stroke inked down the line's whole box (a gutter's rule, faint or broken,
+    may stand right of the gutter's middle, and no letter fills its line's box from top to bottom)."""
     H, W = mask.shape[:2]
     h = y1 - y0
+    iy0, iy1 = int(max(0, y0)), int(min(H, y1))
     my0, my1 = int(max(0, y0 + h / 4)), int(min(H, y1 - h / 4))
     a, b = int(max(0, x)), int(min(W, x + 3 * body))
     if b <= a or my1 <= my0:
-        return False
-    cols = np.flatnonzero((mask[my0:my1, a:b] > 0).any(axis=0))
-    return bool(len(cols)) and abs(a + int(cols[0]) - margin) <= 0.25 * body
+        return None
+    crop = mask[iy0:iy1, a:b] > 0
+    inked = (mask[my0:my1, a:b] > 0).any(axis=0) & (crop.mean(axis=0) < 0.9)
+    cols = np.flatnonzero(inked)
+    return a + int(cols[0]) if len(cols) else None
 
 
 def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float) -> bool:
@@ -238,8 +258,9 @@ def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float) -> boo
 
     def thin_stroke(side: np.ndarray, k: int) -> bool:
         # Inked on through the rows beside the line, with white a little to its left and right: a rule, not the
-        # edge of a picture or a block of text above.
-        if not side.size or side[:, k].mean() < 0.4:
+        # edge of a picture or a block of text above. A faint rule comes out of the ink mask as dots, a pixel to
+        # either side: a quarter of the rows inked within a pixel of the column is a rule too.
+        if not side.size or side[:, max(0, k - 1) : k + 2].any(axis=1).mean() < 0.25:
             return False
         near = np.concatenate([side[:, max(0, k - 4) : max(0, k - 2)], side[:, k + 3 : k + 5]], axis=1)
         return near.size == 0 or float(near.mean()) < 0.2
@@ -283,7 +304,7 @@ def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Sepa
             x = xs[i]
             if not x0 + 0.5 * h < x < x1 - 0.5 * h:
                 continue
-            if not s.top <= yc <= s.bottom and not _starts_at(mask, x, y0, y1, s.margin, body):
+            if not s.top <= yc <= s.bottom and not _starts_at(mask, x + _rule_room(s), y0, y1, s.margin, body):
                 continue
             # The line's own ink across the gutter, in its middle band: none where it really runs across a gutter.
             # The gutter's middle half: the letters either side may reach a pixel or two into it.

@@ -25,6 +25,8 @@ VGAP = 0.5  # narrowest column gutter, in body line heights (narrower white is a
 #: detected box is padded by about a third of its height, more on small old type; a line that really runs
 #: across a gutter reaches a column's width past it (and was not cut there because it had ink in the gutter).
 SEP_TOL = 0.6
+#: How far (body line heights) a separator's found end may lie inside a region it still runs down the whole of.
+SEP_END = 2.5
 PHONE = re.compile(r"(?<!\d)(?:\+?\d[\d\- ]{5,}\d)(?!\d)")
 
 
@@ -111,10 +113,21 @@ class _Cutter:
         ext = union([a.box for a in atoms])
         # A column separator found on the page that runs down the whole region with nothing across it splits the
         # region first: a title in one column is read before what lies under it in that column only.
-        whole = [s for s in self.lay.separators if s[1] <= ext[1] + self.body and s[3] >= ext[3] - self.body]
-        hard = _split(atoms, _rule_cuts(atoms, whole, 0, ext, SEP_TOL * self.body), 0)
+        # Its ends are known to a band of the finder's (a few lines); a line across it stops the cut anyway.
+        reach = SEP_END * self.body
+        whole = [s for s in self.lay.separators if s[1] <= ext[1] + reach and s[3] >= ext[3] - reach]
+        tol = SEP_TOL * self.body
+        hard = _split(atoms, _rule_cuts(atoms, whole, 0, ext, tol), 0)
         if len(hard) > 1:
             return self._columns(hard)
+        if whole:
+            # Only a head across the top of columns stops them: the head first, then its columns, each read
+            # down (white across them all is no cut then: the paragraphs of columns side by side line up).
+            titled = _split(atoms, self._head_cuts(atoms, ext, whole, tol), 1)
+            if len(titled) > 1 and any(
+                _rule_cuts(g, whole, 0, union([a.box for a in g]), tol) for g in titled if len(g) > 1
+            ):
+                return [a for g in titled for a in self.cut(g)]
         vcuts = self._vcuts(atoms, ext)
         all_frames = all(a.kind == "frame" for a in atoms)
         # A cut must split the atoms (centres on both sides), or the recursion would never end.
@@ -180,6 +193,22 @@ class _Cutter:
                     continue
             out.append(g)
         return out
+
+    def _head_cuts(self, atoms: list[Atom], ext: Box, seps: list[Box], tol: float) -> list[float]:
+        """Cuts above and below the heads (any title or heading, however small its type) that lie across the
+        separators ``seps``: a head over two or more columns, read before them."""
+        cuts = []
+        for a in atoms:
+            if a.kind != "line" or a.lines[0].kind == "text":
+                continue
+            if not any(a.box[0] + tol < s[0] and s[2] < a.box[2] - tol for s in seps):
+                continue
+            for y in (a.box[1] - 1, a.box[3] + 1):
+                if ext[1] < y < ext[3] and not any(
+                    b.box[1] + 0.25 * _size(b) < y < b.box[3] - 0.25 * _size(b) for b in atoms
+                ):
+                    cuts.append(y)
+        return cuts
 
     def _title_cuts(self, atoms: list[Atom], ext: Box) -> list[float]:
         """A headline, section title or picture is read before what lies under it: cut just above and below it."""

@@ -198,7 +198,10 @@ class _Page:
         x0, x1 = self.g.x(k0)[0], self.g.x(k0 + span - 1)[1]
         if lead:
             head = rng.choice(ZH_LEAD if self.zh else EN_LEAD)
-            heads = [("headline", head, self.f.head, g.body * rng.uniform(2.2, 3.2) * min(1.0, span / 2.5 + 0.2))]
+            # Set to fill most of its columns, as compositors chose the type for a head over several columns.
+            probe = self.c.draw.textlength(head, font=self.font(self.f.head, 100))
+            size = 100 * (x1 - x0) * rng.uniform(0.6, 0.9) / max(1.0, probe)
+            heads = [("headline", head, self.f.head, float(np.clip(size, g.body * 2.0, g.body * 5.0)))]
         else:
             head = rng.choice(ZH_HEADS if self.zh else EN_HEADS)
             heads = [("heading", head, self.f.head, g.body * rng.uniform(1.2, 1.6))]

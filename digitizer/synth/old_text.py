@@ -175,7 +175,9 @@ def paragraph(rng: random.Random, zh: bool, n: int) -> str:
 
 
 def ad(rng: random.Random, zh: bool) -> tuple[str, str]:
-    """A small classified ad: its title and its body."""
+    """A small classified ad: its title and its body (one to three sentences, so that ads side by side in
+    their columns end at different heights, as they do in print)."""
+    n = rng.choice([1, 1, 2, 3])
     if zh:
-        return rng.choice(ZH_AD_TITLES), _fill(rng, rng.choice(ZH_AD_BODY), _ZH_FILL) + "。"
-    return rng.choice(EN_AD_TITLES), _fill(rng, rng.choice(EN_AD_BODY), _EN_FILL) + "."
+        return rng.choice(ZH_AD_TITLES), "".join(_fill(rng, rng.choice(ZH_AD_BODY), _ZH_FILL) + "。" for _ in range(n))
+    return rng.choice(EN_AD_TITLES), " ".join(_fill(rng, rng.choice(EN_AD_BODY), _EN_FILL) + "." for _ in range(n))
