@@ -34,6 +34,8 @@ RULE_WIDTH = 0.25
 #: The least height of a separator, in body line heights: a gutter through fewer rows is a coincidence of
 #: word spaces or line ends, not a column boundary.
 MIN_RUN_LINES = 10.0
+#: Pixels a body line is given in the image the gutters are looked for in.
+WORK_PX = 20.0
 #: How far a gutter may shift sideways from one band to the next (body line heights): folds and skew bend them.
 DRIFT = 0.5
 
@@ -107,8 +109,9 @@ def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator
         return []
     boxes = _boxes(quads)
     H, W = mask.shape[:2]
-    # Work at about 12 pixels a body line: enough to see a rule inside half an em, and fast on a broadsheet.
-    f = min(1.0, 12.0 / body)
+    # Work at about WORK_PX pixels a body line: enough to see a rule inside a gutter of half an em, and fast on a
+    # broadsheet.
+    f = min(1.0, WORK_PX / body)
     small = cv2.resize(mask, (max(1, round(W * f)), max(1, round(H * f))), interpolation=cv2.INTER_AREA)
     ink = small.astype(np.float32) / 255.0
     lh = body * f  # a body line, in the small image's pixels

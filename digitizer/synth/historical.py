@@ -330,7 +330,8 @@ class _Page:
         width = rng.choice([1, 1, 2, max(1, round(g.body * 0.1))])
         grey = rng.choice([0, 40, 90, 140])
         broken = rng.choice([0.0, 0.0, 0.15, 0.35])
-        slant = rng.uniform(-0.003, 0.003)
+        # A rule leans with the paper, not across the type locked up beside it: never out of its gutter's middle.
+        slant = rng.uniform(-0.25, 0.25) * g.gutter / g.h
         for k, y0, y1 in self.rules:
             x = g.x(k)[1] + g.gutter / 2
             y = y0
@@ -377,10 +378,17 @@ def _field(rng: np.random.Generator, shape: tuple[int, int], cell: int) -> np.nd
 
 
 def age_historical(
-    img: Image.Image, gt: dict[str, Any], seed: int, bitonal: bool | None = None
+    img: Image.Image,
+    gt: dict[str, Any],
+    seed: int,
+    bitonal: bool | None = None,
+    fold: bool | None = None,
+    border: bool | None = None,
 ) -> tuple[np.ndarray, dict[str, Any], bool]:
     """Make a clean historical page look like an old scan; returns the image (uint8, one channel), the ground
-    truth with its boxes where they lie in it, and whether it is bitonal (``bitonal``: drawn where None)."""
+    truth with its boxes where they lie in it, and whether it is bitonal. ``bitonal``, ``fold`` (a fold across
+    the middle) and ``border`` (a dark scanner border) are drawn where None; the rest of the page is the same
+    whichever way they go (its noise aside)."""
     rng = random.Random(f"age-{seed}")  # draws of their own, not those that set the page
     nrng = np.random.default_rng(seed + 1)
     clean = np.asarray(img, np.float32)
@@ -400,14 +408,16 @@ def age_historical(
         yy, xx = np.ogrid[0:h, 0:w]
         blob = np.exp(-(((xx - cx) / r) ** 2 + ((yy - cy) / (r * rng.uniform(0.5, 1.5))) ** 2))
         a -= blob * rng.uniform(12, 35) * (0.6 + 0.4 * _field(nrng, (h, w), 30))
-    if rng.random() < 0.75:  # a fold across the middle: a crease and its shadow
-        vertical = rng.random() < 0.5
+    # A fold across the middle: a crease and its shadow (drawn whether or not it is made, so that a page made
+    # with and without it is otherwise the same).
+    folded, vertical, at_share = rng.random() < 0.75, rng.random() < 0.5, rng.uniform(0.42, 0.58)
+    shade, light_side, crease = rng.uniform(15, 35), rng.uniform(5, 15), rng.uniform(40, 90)
+    if folded if fold is None else fold:
         n = w if vertical else h
-        at = int(n * rng.uniform(0.42, 0.58))
-        d = np.arange(n, dtype=np.float32) - at
-        prof = -rng.uniform(15, 35) * np.exp(-np.maximum(d, 0) / (body * 3)) * (d >= 0)
-        prof += rng.uniform(5, 15) * np.exp(d / (body * 2)) * (d < 0)
-        prof -= rng.uniform(40, 90) * (np.abs(d) < 1.5)
+        d = np.arange(n, dtype=np.float32) - int(n * at_share)
+        prof = -shade * np.exp(-np.maximum(d, 0) / (body * 3)) * (d >= 0)
+        prof += light_side * np.exp(d / (body * 2)) * (d < 0)
+        prof -= crease * (np.abs(d) < 1.5)
         a += prof[None, :] if vertical else prof[:, None]
     for _ in range(rng.randint(2, 5)):  # pencil marks, mostly in the margins
         m = int(body * 3)
@@ -429,7 +439,8 @@ def age_historical(
     light = 1.0 - rng.uniform(0.05, 0.18) * ((xx2 / w - rng.random()) ** 2 + (yy2 / h - rng.random()) ** 2)
     a *= light
     # Torn edges, within the margin: the scanner's background shows where paper is missing.
-    border_value = rng.uniform(15, 60) if rng.random() < 0.7 else None
+    dark, has_border = rng.uniform(15, 60), rng.random() < 0.7
+    border_value = dark if (has_border if border is None else border) else None
     outside = border_value if border_value is not None else rng.uniform(235, 250)
     margin = int(body * 2.5)
     for side in rng.sample(["top", "bottom", "left", "right"], rng.randint(0, 2)):
@@ -448,8 +459,8 @@ def age_historical(
                 a[i, w - dd :] = outside
     # The scanner: a dark border round the sheet, the sheet a little askew on the glass.
     mm = np.eye(3)
+    pad = [int(w * rng.uniform(0.005, 0.03)) for _ in range(4)]
     if border_value is not None:
-        pad = [int(w * rng.uniform(0.005, 0.03)) for _ in range(4)]
         canvas = np.full((h + pad[1] + pad[3], w + pad[0] + pad[2]), border_value, np.float32)
         canvas += np.asarray(nrng.normal(0, 4, canvas.shape), np.float32)
         canvas[pad[1] : pad[1] + h, pad[0] : pad[0] + w] = a
