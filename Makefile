@@ -10,10 +10,17 @@ FORMATS ?= txt,md,json,jsonl,alto,page,hocr,html
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@if ! fc-list 2>/dev/null | grep -q "Noto Serif CJK"; then \
-	  echo "installing fonts-noto-cjk (Debian) for synthetic test pages"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-dejavu-core) \
-	  || echo "warning: could not install fonts-noto-cjk; synthetic-page tests will be skipped"; \
+	@if ! fc-list 2>/dev/null | grep -q "Noto Serif CJK" || ! fc-list 2>/dev/null | grep -q "Liberation Serif"; then \
+	  echo "installing fonts-noto-cjk, fonts-liberation2 (Debian) for synthetic test pages"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-dejavu-core \
+	    fonts-liberation2) \
+	  || echo "warning: could not install the fonts; synthetic-page tests will be skipped"; \
+	fi
+	@if ! command -v tesseract >/dev/null 2>&1; then \
+	  echo "installing tesseract-ocr (Debian) for the bench's comparison"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng \
+	    tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert) \
+	  || echo "warning: could not install tesseract-ocr; the bench will leave Tesseract out"; \
 	fi
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  echo "installing chromium (Debian) for the HTML viewer test"; \

@@ -1,0 +1,79 @@
+"""Historical pages (``synth --style historical``): 6-9 narrow columns of small old type, faint or broken rules,
+spanning heads, a fold and a dark scanner border. The real models read them column by column, and neither the fold
+nor the border costs text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+import digitizer
+from digitizer.evaluate import score_page
+from digitizer.export import to_text
+from digitizer.synth import generate
+from digitizer.synth.historical import _faces, age_historical, render_historical
+
+
+def _have_fonts() -> bool:
+    try:
+        _faces(True), _faces(False)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+pytestmark = pytest.mark.skipif(not _have_fonts(), reason="fonts-noto-cjk / DejaVu not installed (make install)")
+
+SEED = 7001  # an English page of 8 columns at about 146 dpi, 2654 px wide: small type, narrow gutters
+
+
+@pytest.fixture(scope="module")
+def clean() -> tuple[Image.Image, dict[str, Any]]:
+    return render_historical(SEED, "en")
+
+
+def _read(clean: tuple[Image.Image, dict[str, Any]], fold: bool, border: bool) -> dict[str, float]:
+    img, gt = clean
+    arr, aged, _ = age_historical(img, gt, SEED, bitonal=False, fold=fold, border=border)
+    doc = digitizer.convert(cv2.cvtColor(arr, cv2.COLOR_GRAY2BGR))
+    return score_page(aged, to_text(doc))
+
+
+def test_the_generator_makes_old_pages_with_exact_ground_truth(tmp_path: Path) -> None:
+    paths = generate(tmp_path, count=3, seed=3, style="historical")
+    assert [p.suffix for p in paths] == [".jpg", ".jpg", ".tif"]  # a third of the pages bitonal
+    for p in paths:
+        gt = json.loads(p.with_name(p.stem + ".gt.json").read_text(encoding="utf-8"))
+        im = Image.open(p)
+        assert im.mode == ("1" if p.suffix == ".tif" else "L")
+        assert round(im.info["dpi"][0]) == gt["dpi"] and 100 <= gt["dpi"] <= 400
+        assert 6 <= gt["columns"] <= 9
+        kinds = {b["type"] for b in gt["blocks"]}
+        assert {"header", "heading", "para"} <= kinds
+        paras = [b["text"] for b in gt["blocks"] if b["type"] == "para"]
+        assert len(paras) > 20 and len(set(paras)) == len(paras)  # no paragraph twice: every one can be found
+        grey = np.asarray(im.convert("L")).astype(np.int16)
+        ink = grey < np.median(grey) - 50  # print, however faint, against this page's paper
+        for b in gt["blocks"]:
+            x0, y0, x1, y1 = b["bbox"]
+            assert 0 <= x0 < x1 <= im.width and 0 <= y0 < y1 <= im.height
+            # Every block's box holds print: the ground truth lies where its text is.
+            assert ink[y0:y1, x0:x1].mean() > 0.01, b
+
+
+@pytest.mark.timeout(600)
+def test_a_fold_and_a_dark_border_cost_no_text_and_the_columns_are_read_in_order(
+    clean: tuple[Image.Image, dict[str, Any]],
+) -> None:
+    plain = _read(clean, fold=False, border=False)
+    worn = _read(clean, fold=True, border=True)
+    assert worn["char_recall"] >= plain["char_recall"] - 0.005, (plain, worn)
+    assert worn["char_recall"] >= 0.98
+    # 8 columns of 2 em gutters read as columns: every paragraph whole and in order.
+    assert worn["cer_order"] <= 0.05 and worn["intact"] >= 0.95 and worn["order"] >= 0.95, worn
