@@ -412,12 +412,20 @@ def eval_cmd(gt_dir: Path, pred_dir: Path, as_json: bool, loose: bool) -> None:
 @click.option("--count", type=int, default=3, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en", "mixed"]), default="mixed", show_default=True)
+@click.option(
+    "--style",
+    type=click.Choice(["modern", "historical"]),
+    default="modern",
+    show_default=True,
+    help="historical: 6-9 columns of small old type, faint or broken rules, a fold, torn edges, a dark scanner "
+    "border, pencil marks; greyscale JPEG or bitonal TIFF.",
+)
 @_handle_errors
-def synth(outdir: Path, count: int, seed: int, lang: str) -> None:
+def synth(outdir: Path, count: int, seed: int, lang: str, style: str) -> None:
     """Render COUNT synthetic newspaper pages with exact ground truth into OUTDIR."""
     from .synth import generate
 
-    for path in generate(outdir, count=count, seed=seed, lang=lang):
+    for path in generate(outdir, count=count, seed=seed, lang=lang, style=style):
         click.echo(str(path))
 
 

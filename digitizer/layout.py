@@ -16,7 +16,7 @@ import numpy as np
 from .geometry import Box, area, inside, overlap, quad_box, runs, share_inside
 from .ocr.base import CharBox, OcrLine
 from .resample import shrink
-from .script import is_hanzi
+from .script import is_hanzi, is_wide
 from .straighten import ink_mask
 
 __all__ = ["Box", "Layout", "TLine", "segment"]
@@ -310,6 +310,55 @@ def trim_faint_ends(o: OcrLine, grey: np.ndarray, paper: float) -> None:
     o.quad = np.array([first[0], last[1], last[2], first[3]], np.float32)
 
 
+def absorb_drop_caps(lines: list[TLine], body_h: float) -> list[TLine]:
+    """A drop capital (one letter set two to four lines high at the start of a paragraph) put back in front of
+    the line it begins, and the lines set short beside it given the column's margin, so that the paragraph reads
+    "The question", not "T" and "he question" and three one-line paragraphs."""
+    caps = [
+        ln
+        for ln in lines
+        if not ln.vertical
+        and len(ln.text.strip()) == 1
+        and ln.text.strip().isalpha()
+        and not is_wide(ln.text.strip())  # Chinese type has no drop capitals; a big character is a head
+        and 1.8 * body_h <= ln.box[3] - ln.box[1] <= 5 * body_h
+    ]
+    gone: set[int] = set()
+    for cap in caps:
+        x0, y0, x1, y1 = cap.box
+        beside = sorted(
+            (
+                ln
+                for ln in lines
+                if ln is not cap
+                and id(ln) not in gone
+                and not ln.vertical
+                and ln.h < 1.5 * body_h
+                and x1 - 0.5 * body_h <= ln.box[0] <= x1 + 1.5 * body_h
+                and y0 - 0.5 * body_h <= ln.box[1]
+                and (ln.box[1] + ln.box[3]) / 2 <= y1 + 0.25 * body_h
+            ),
+            key=lambda ln: ln.box[1],
+        )
+        if not beside or beside[0].box[1] > y0 + 0.7 * body_h:
+            continue
+        first = beside[0]
+        o = first.ocr
+        letter = cap.text.strip()
+        cq = cap.ocr.quad
+        o.text = letter + o.text.lstrip()
+        o.chars = [CharBox(letter, cq, cap.ocr.confidence), *o.chars]
+        n = max(1, len(o.text))
+        o.confidence = (o.confidence * (n - 1) + cap.ocr.confidence) / n
+        for ln in beside:
+            q = ln.ocr.quad.copy()
+            q[[0, 3], 0] = x0  # the line starts at the column's margin, where the capital stands
+            ln.ocr.quad = q
+            ln.box = (x0, ln.box[1], ln.box[2], ln.box[3])
+        gone.add(id(cap))
+    return [ln for ln in lines if id(ln) not in gone]
+
+
 def _shrink(m: np.ndarray, s: int, binary: bool = False) -> np.ndarray:
     """``m`` at 1/``s`` of its size, each pixel the mean of its s×s block; ``binary``: 255 where any is set."""
     if s == 1:
@@ -354,6 +403,7 @@ def segment(
     lines = kept
     sizes = [ln.h for ln in lines if ln.length > 4 * ln.h] or [ln.h for ln in lines] or [30.0]
     body_h = float(np.median(sizes))
+    lines = absorb_drop_caps(lines, body_h)
     # No text line on a newspaper page is thicker than a few headline lines: a box that big is the detector
     # outlining a paper edge or a shadow, and would hide every rule and gutter under it.
     giant = [ln for ln in lines if min(ln.box[2] - ln.box[0], ln.box[3] - ln.box[1]) > 7 * body_h]

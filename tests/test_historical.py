@@ -16,6 +16,8 @@ from PIL import Image
 import digitizer
 from digitizer.evaluate import score_page
 from digitizer.export import to_text
+from digitizer.layout import TLine, absorb_drop_caps
+from digitizer.ocr.base import OcrLine
 from digitizer.synth import generate
 from digitizer.synth.historical import _faces, age_historical, render_historical
 
@@ -77,3 +79,25 @@ def test_a_fold_and_a_dark_border_cost_no_text_and_the_columns_are_read_in_order
     assert worn["char_recall"] >= 0.98
     # 8 columns of 2 em gutters read as columns: every paragraph whole and in order.
     assert worn["cer_order"] <= 0.05 and worn["intact"] >= 0.95 and worn["order"] >= 0.95, worn
+
+
+def _line(text: str, box: tuple[float, float, float, float], conf: float = 0.95) -> TLine:
+    x0, y0, x1, y1 = box
+    quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+    return TLine(OcrLine(quad, text, conf), box)
+
+
+def test_a_drop_capital_begins_its_paragraph_and_the_lines_beside_it_keep_the_margin() -> None:
+    # "T" set three lines high; the three lines beside it start right of it; the fourth at the margin.
+    cap = _line("T", (40, 70, 78, 128), 0.99)
+    beside = [_line(t, (84, 70 + 20 * k, 360, 90 + 20 * k)) for k, t in enumerate(["he court", "known", "contract"])]
+    under = _line("street was given", (40, 130, 360, 150))
+    other = _line("another column", (400, 70, 700, 90))  # the next column's first line: not beside the capital
+    out = absorb_drop_caps([cap, *beside, under, other], body_h=20.0)
+    assert all(ln is not cap for ln in out) and len(out) == 5
+    assert beside[0].text == "The court" and beside[0].ocr.chars[0].text == "T"
+    assert all(ln.box[0] == 40 and ln.ocr.quad[0, 0] == 40 for ln in beside)
+    assert other.text == "another column" and other.box[0] == 400
+    # A capital letter of body size is no drop capital.
+    small = _line("A", (40, 200, 52, 220))
+    assert any(ln is small for ln in absorb_drop_caps([small, _line("word", (60, 200, 200, 220))], body_h=20.0))
