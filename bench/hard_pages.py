@@ -30,7 +30,10 @@ def real_pages(root: Path) -> list[tuple[str, Path, Path]]:
             ]
             scan = named[0] if len(named) == 1 else None
         if scan is not None:
-            name = str(gt.relative_to(root).with_suffix("")).replace("/", "_")[-48:]
+            rel = gt.relative_to(root).with_suffix("").parts
+            # The source (its folder, up to "__") and the scan's last two path parts: "chronam_evening_star/
+            # 1859022101/0007".
+            name = "/".join([rel[0].split("__")[0], *rel[1:][-2:]])
             out.append((name, scan, gt))
     return out
 

@@ -35,7 +35,7 @@ RULE_WIDTH = 0.25
 #: word spaces or line ends, not a column boundary.
 MIN_RUN_LINES = 10.0
 #: Pixels a body line is given in the image the gutters are looked for in.
-WORK_PX = 20.0
+WORK_PX = 12.0
 #: How far a gutter may shift sideways from one band to the next (body line heights): folds and skew bend them.
 DRIFT = 0.5
 
@@ -273,7 +273,12 @@ def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float) -> boo
     # A rule has white on both sides in a gutter; where the line's ink touches it, the line runs through it.
     if any(abs(k - r) <= max(2.0, 0.12 * h) for k in own for r in ruled):
         return False
-    return len(own) <= 0.1 * (gx1 - gx0)
+    if len(own) <= 0.1 * (gx1 - gx0):
+        return True
+    # A speck of noise (a bitonal scan's salt, a dust mark) is a few pixels; a letter's stroke across the
+    # middle band is at least as long as the band is high.
+    band = mask[my0:my1, gx0:gx1] > 0
+    return int(band[:, own].sum()) <= max(3.0, 0.15 * h)
 
 
 def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Separator]) -> list[np.ndarray]:
