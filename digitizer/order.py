@@ -113,9 +113,16 @@ class _Cutter:
         ext = union([a.box for a in atoms])
         # A column separator found on the page that runs down the whole region with nothing across it splits the
         # region first: a title in one column is read before what lies under it in that column only.
-        # Its ends are known to a band of the finder's (a few lines); a line across it stops the cut anyway.
+        # Its ends are known to a band of the finder's (a few lines): text lines past them may still lie beside
+        # it (a line across it stops the cut anyway), but a head or a picture past its end is where it ends.
         reach = SEP_END * self.body
-        whole = [s for s in self.lay.separators if s[1] <= ext[1] + reach and s[3] >= ext[3] - reach]
+        whole = [
+            s
+            for s in self.lay.separators
+            if s[1] <= ext[1] + reach
+            and s[3] >= ext[3] - reach
+            and not any((a.box[3] <= s[1] or a.box[1] >= s[3]) and not _plain_text(a) for a in atoms)
+        ]
         tol = SEP_TOL * self.body
         hard = _split(atoms, _rule_cuts(atoms, whole, 0, ext, tol), 0)
         if len(hard) > 1:
@@ -201,13 +208,8 @@ class _Cutter:
         for a in atoms:
             if a.kind != "line" or a.lines[0].kind == "text":
                 continue
-            if not any(a.box[0] + tol < s[0] and s[2] < a.box[2] - tol for s in seps):
-                continue
-            for y in (a.box[1] - 1, a.box[3] + 1):
-                if ext[1] < y < ext[3] and not any(
-                    b.box[1] + 0.25 * _size(b) < y < b.box[3] - 0.25 * _size(b) for b in atoms
-                ):
-                    cuts.append(y)
+            if any(a.box[0] + tol < s[0] and s[2] < a.box[2] - tol for s in seps):
+                cuts += _cuts_around(a, atoms, ext)
         return cuts
 
     def _title_cuts(self, atoms: list[Atom], ext: Box) -> list[float]:
@@ -220,14 +222,8 @@ class _Cutter:
             # Only a title or picture across (most of) this region cuts it; beside other columns, the
             # vertical cuts come first and it is cut within its own columns.
             need = 0.0 if title else 0.6
-            if a.box[2] - a.box[0] < need * (ext[2] - ext[0]):
-                continue
-            for y in (a.box[1] - 1, a.box[3] + 1):
-                # Boxes of neighbouring lines may overlap by a few pixels: that is not straddling the cut.
-                if ext[1] < y < ext[3] and not any(
-                    b.box[1] + 0.25 * _size(b) < y < b.box[3] - 0.25 * _size(b) for b in atoms
-                ):
-                    cuts.append(y)
+            if a.box[2] - a.box[0] >= need * (ext[2] - ext[0]):
+                cuts += _cuts_around(a, atoms, ext)
         return cuts
 
     def _columns(self, groups: list[list[Atom]]) -> list[Atom]:
@@ -366,6 +362,20 @@ def _vertical_columns(atoms: list[Atom]) -> list[Atom]:
         else:
             cols.append([a])
     return [a for col in cols for a in sorted(col, key=lambda a: a.box[1])]
+
+
+def _cuts_around(a: Atom, atoms: list[Atom], ext: Box) -> list[float]:
+    """Heights just above and below ``a`` inside the region ``ext`` that no other atom straddles."""
+    return [
+        y
+        for y in (a.box[1] - 1, a.box[3] + 1)
+        # Boxes of neighbouring lines may overlap by a few pixels: that is not straddling the cut.
+        if ext[1] < y < ext[3] and not any(b.box[1] + 0.25 * _size(b) < y < b.box[3] - 0.25 * _size(b) for b in atoms)
+    ]
+
+
+def _plain_text(a: Atom) -> bool:
+    return a.kind == "line" and a.lines[0].kind == "text"
 
 
 def _size(a: Atom) -> float:
