@@ -20,7 +20,6 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from . import Canvas, GTBlock, _find, _fit, flow_paragraph
 from .old_text import (
     EN_DECKS,
     EN_HEADS,
@@ -31,6 +30,7 @@ from .old_text import (
     ad,
     paragraph,
 )
+from .typeset import Canvas, GTBlock, _find, _fit, flow_paragraph
 
 __all__ = ["age_historical", "render_historical"]
 
