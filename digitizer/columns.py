@@ -206,7 +206,7 @@ def _flush_right(mask: np.ndarray, boxes: np.ndarray, sep: Separator, body: floa
     near = (sep.top <= yc) & (yc <= sep.bottom) & (boxes[:, 0] < xs + 2 * body) & (boxes[:, 2] > xs)
     starts = []
     for (_, y0, _, y1), x in zip(boxes[near].tolist(), xs[near].tolist(), strict=True):
-        first = _first_ink(mask, x + _rule_room(sep), y0, y1, body)
+        first = _first_ink(mask, x, y0, y1, body, sep.width / 4)
         if first is not None:
             starts.append(first)
     if len(starts) < 4:
@@ -215,34 +215,33 @@ def _flush_right(mask: np.ndarray, boxes: np.ndarray, sep: Separator, body: floa
     return sum(1 for v in starts if abs(v - m) <= 0.25 * body) >= 0.6 * len(starts), m
 
 
-def _rule_room(sep: Separator) -> float:
-    """How far right of a separator's middle to look for where the lines beside it start: past a rule standing
-    in the gutter's middle (drawn a pixel or two off it, or broken into dots that no test of height can tell
-    from a letter's stem), not yet at the text."""
-    return max(2.0, sep.width / 4)
-
-
-def _starts_at(mask: np.ndarray, x: float, y0: float, y1: float, margin: float, body: float) -> bool:
+def _starts_at(mask: np.ndarray, x: float, y0: float, y1: float, margin: float, body: float, room: float = 0.0) -> bool:
     """Whether the line at ``y0..y1`` has its first ink right of ``x`` at ``margin`` (a quarter line either way)."""
-    first = _first_ink(mask, x, y0, y1, body)
+    first = _first_ink(mask, x, y0, y1, body, room)
     return first is not None and abs(first - margin) <= 0.25 * body
 
 
-def _first_ink(mask: np.ndarray, x: float, y0: float, y1: float, body: float) -> int | None:
+def _first_ink(mask: np.ndarray, x: float, y0: float, y1: float, body: float, room: float = 0.0) -> int | None:
     """The first column right of ``x`` (within three body lines) where the line at ``y0..y1`` has ink in its
-    middle band, passing over a rule: a stroke inked down the line's whole box (a gutter's rule, faint or broken,
-    may stand right of the gutter's middle, and no letter fills its line's box from top to bottom)."""
+    middle band, passing over a thin stroke standing alone within ``room`` of ``x`` (a gutter's rule, faint or
+    broken into dots, a pixel or two off the gutter's middle; the text beside the gutter starts further on)."""
     H, W = mask.shape[:2]
     h = y1 - y0
-    iy0, iy1 = int(max(0, y0)), int(min(H, y1))
     my0, my1 = int(max(0, y0 + h / 4)), int(min(H, y1 - h / 4))
     a, b = int(max(0, x)), int(min(W, x + 3 * body))
     if b <= a or my1 <= my0:
         return None
-    crop = mask[iy0:iy1, a:b] > 0
-    inked = (mask[my0:my1, a:b] > 0).any(axis=0) & (crop.mean(axis=0) < 0.9)
-    cols = np.flatnonzero(inked)
-    return a + int(cols[0]) if len(cols) else None
+    strokes = runs((mask[my0:my1, a:b] > 0).any(axis=0))
+    if len(strokes) > 1:
+        (s0, e0), (s1, _) = strokes[0], strokes[1]
+        if s0 <= room and e0 - s0 <= max(1.0, 0.12 * h) and s1 - e0 >= 2:
+            # A rule goes on above or below the line (dots on a quarter of the rows at least); a letter does not.
+            c0, c1 = a + s0 - 1, a + e0 + 1
+            above = mask[int(max(0, y0 - h)) : int(max(0, y0)), max(0, c0) : c1] > 0
+            below = mask[int(min(H, y1)) : int(min(H, y1 + h)), max(0, c0) : c1] > 0
+            if any(side.size and side.any(axis=1).mean() >= 0.25 for side in (above, below)):
+                strokes = strokes[1:]
+    return a + int(strokes[0][0]) if strokes else None
 
 
 def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float) -> bool:
@@ -312,7 +311,7 @@ def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Sepa
             x = xs[i]
             if not x0 + 0.5 * h < x < x1 - 0.5 * h:
                 continue
-            if not s.top <= yc <= s.bottom and not _starts_at(mask, x + _rule_room(s), y0, y1, s.margin, body):
+            if not s.top <= yc <= s.bottom and not _starts_at(mask, x, y0, y1, s.margin, body, s.width / 4):
                 continue
             # The line's own ink across the gutter, in its middle band: none where it really runs across a gutter.
             # The gutter's middle half: the letters either side may reach a pixel or two into it.
