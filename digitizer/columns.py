@@ -231,7 +231,7 @@ def _first_ink(mask: np.ndarray, x: float, y0: float, y1: float, body: float, ro
     a, b = int(max(0, x)), int(min(W, x + 3 * body))
     if b <= a or my1 <= my0:
         return None
-    strokes = runs((mask[my0:my1, a:b] > 0).any(axis=0))
+    strokes = runs(np.asarray((mask[my0:my1, a:b] > 0).any(axis=0)))
     if len(strokes) > 1:
         (s0, e0), (s1, _) = strokes[0], strokes[1]
         if s0 <= room and e0 - s0 <= max(1.0, 0.12 * h) and s1 - e0 >= 2:
