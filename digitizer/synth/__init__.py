@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from .text import EN_SENTENCES, HEADINGS_EN, HEADINGS_ZH, TITLES_EN, TITLES_ZH, ZH_SENTENCES, make_ads
-from .typeset import Canvas, FontSet, GTBlock, _fit, flow_paragraph
+from .typeset import Canvas, FontSet, GTBlock, _fit, flow_paragraph, moved_box
 
 __all__ = ["FontSet", "generate", "render_page"]
 
@@ -254,11 +254,7 @@ def age(
         mm = np.array([[0, -1, nh - 1], [1, 0, 0], [0, 0, 1]], float) @ mm
     gt = dict(gt, angle=round(angle, 3), orientation=turn, scale=scale)  # the clockwise turn that fixes it
     for b in gt["blocks"]:
-        boxes = []
-        for bx in b["boxes"]:
-            pts = np.array([[bx[0], bx[1]], [bx[2], bx[1]], [bx[2], bx[3]], [bx[0], bx[3]]], float)
-            q = pts @ mm[:2, :2].T + mm[:2, 2]
-            boxes.append([round(q[:, 0].min()), round(q[:, 1].min()), round(q[:, 0].max()), round(q[:, 1].max())])
+        boxes = [moved_box(bx, mm) for bx in b["boxes"]]
         b["boxes"] = boxes
         b["bbox"] = (
             [min(x[0] for x in boxes), min(x[1] for x in boxes), max(x[2] for x in boxes), max(x[3] for x in boxes)]

@@ -30,7 +30,7 @@ from .old_text import (
     ad,
     paragraph,
 )
-from .typeset import Canvas, GTBlock, _find, _fit, flow_paragraph
+from .typeset import Canvas, GTBlock, _find, _fit, flow_paragraph, moved_box
 
 __all__ = ["age_historical", "render_historical"]
 
@@ -484,11 +484,7 @@ def age_historical(
     gt = dict(gt, angle=round(angle, 3), orientation=0, scale=1.0, bitonal=bitonal)
     blocks = []
     for b in gt["blocks"]:
-        boxes = []
-        for bx in b["boxes"]:
-            corners = np.array([[bx[0], bx[1]], [bx[2], bx[1]], [bx[2], bx[3]], [bx[0], bx[3]]], float)
-            q = corners @ mm[:2, :2].T + mm[:2, 2]
-            boxes.append([round(q[:, 0].min()), round(q[:, 1].min()), round(q[:, 0].max()), round(q[:, 1].max())])
+        boxes = [moved_box(bx, mm) for bx in b["boxes"]]
         bbox = [min(x[0] for x in boxes), min(x[1] for x in boxes), max(x[2] for x in boxes), max(x[3] for x in boxes)]
         blocks.append(dict(b, boxes=boxes, bbox=bbox))
     gt["blocks"] = blocks

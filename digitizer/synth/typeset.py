@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 FONT_DIRS = [
@@ -194,3 +195,11 @@ def _fit(c: Canvas, text: str, font: ImageFont.FreeTypeFont, width: float, zh: b
     if cur:
         out.append(cur)
     return out
+
+
+def moved_box(box: list[float] | tuple[float, ...], mm: np.ndarray) -> list[int]:
+    """The upright box round ``box`` (x0, y0, x1, y1) once the page is moved by the 3×3 matrix ``mm``."""
+    x0, y0, x1, y1 = box[:4]
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float)
+    q = corners @ mm[:2, :2].T + mm[:2, 2]
+    return [round(q[:, 0].min()), round(q[:, 1].min()), round(q[:, 0].max()), round(q[:, 1].max())]
