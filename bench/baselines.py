@@ -78,5 +78,13 @@ def tesseract_page(path: Path, lang: str, timeout: float = 1800) -> dict[str, An
     for (blk, _, _), ln in lines.items():  # the TSV lists lines in Tesseract's reading order
         b = blocks.setdefault(blk, {"kind": "para", "reading_index": len(blocks), "lines": []})
         b["lines"].append({"bbox": ln["bbox"], "text": " ".join(ln["words"])})
+    for b in blocks.values():
+        boxes = [ln["bbox"] for ln in b["lines"]]
+        b["bbox"] = [
+            min(x[0] for x in boxes),
+            min(x[1] for x in boxes),
+            max(x[2] for x in boxes),
+            max(x[3] for x in boxes),
+        ]
     text = "\n\n".join("\n".join(ln["text"] for ln in b["lines"]) for b in blocks.values())
     return {"seconds": dt, "text": text, "pred": {"pages": [{"blocks": list(blocks.values())}]}, "lang": code}

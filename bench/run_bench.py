@@ -367,7 +367,9 @@ def main() -> None:
         hard = run_hard(a, a.corpus.parent / "corpus_historical")
         a.out.mkdir(parents=True, exist_ok=True)
         (a.out / "hard.json").write_text(json.dumps(hard, ensure_ascii=False, indent=1))
-        print("\n".join(hard_pages.render(hard)))
+        section = f"# Hard pages (`--only-hard`)\n\nMachine: {_machine()}. Date: {time.strftime('%Y-%m-%d')}.\n"
+        (a.out / "HARD.md").write_text(section + "\n".join(hard_pages.render(hard)) + "\n")
+        print((a.out / "HARD.md").read_text())
         return
 
     corpus = a.corpus
