@@ -44,8 +44,8 @@ def ground_truth(gt_path: Path, scan: Path) -> GroundTruth:
 
 
 def score(gt: GroundTruth, result: dict[str, Any]) -> dict[str, Any]:
-    """The page's scores as ``digitizer eval`` gives them; generated pages add the layout-free loose ones too
-    where their ground truth is text only (never the case here)."""
+    """The page's scores as ``digitizer eval`` gives them (``result``: its text and, where there is one, its JSON
+    as ``pred``)."""
     return score_ground_truth(gt, result["text"], result.get("pred"))
 
 

@@ -230,22 +230,22 @@ def _contrast(grey: np.ndarray, box: Box) -> tuple[float, float] | None:
 FULL_INK = 150.0
 
 
-def _ink_depth(grey: np.ndarray, lines: list[TLine], paper: float) -> float:
-    """How far below the paper the page's own text goes (median over lines read with confidence), at most
-    ``FULL_INK``: old type printed grey on yellowed paper may reach only half of what fresh print does."""
-    depths = []
-    for ln in lines:
-        if ln.ocr.confidence >= 0.9 and len(ln.text.strip()) >= 5:
-            c = _contrast(grey, ln.box)
-            if c is not None:
-                depths.append(paper - c[0])
+def _ink_depth(lines: list[TLine], ranges: list[tuple[float, float] | None], paper: float) -> float:
+    """How far below the paper the page's own text goes (median over lines read with confidence; ``ranges``: each
+    line's ``_contrast``), at most ``FULL_INK``: old type printed grey on yellowed paper may reach only half of
+    what fresh print does."""
+    depths = [
+        paper - c[0]
+        for ln, c in zip(lines, ranges, strict=True)
+        if c is not None and ln.ocr.confidence >= 0.9 and len(ln.text.strip()) >= 5
+    ]
     return min(FULL_INK, float(np.median(depths))) if len(depths) >= 10 else FULL_INK
 
 
-def _contrast_ok(grey: np.ndarray, box: Box, paper: float, depth: float = FULL_INK) -> bool:
-    """False for faint marks: bleed-through from the reverse page, noise in a picture. Faint is relative to the
-    page's own text (``depth``, see ``_ink_depth``): on a page printed black the limits are 70 and 60 levels."""
-    c = _contrast(grey, box)
+def _contrast_ok(c: tuple[float, float] | None, paper: float, depth: float = FULL_INK) -> bool:
+    """False for faint marks (``c``: a line's ``_contrast``): bleed-through from the reverse page, noise in a
+    picture. Faint is relative to the page's own text (``depth``, see ``_ink_depth``): on a page printed black
+    the limits are 70 and 60 levels."""
     if c is None:
         return False
     lo, hi = c
@@ -390,14 +390,15 @@ def segment(
     for o in ocr_lines:
         trim_faint_ends(o, grey, paper)
     lines = [TLine(o, quad_box(o.quad)) for o in ocr_lines]
-    depth = _ink_depth(grey, lines, paper)
+    ranges = [_contrast(grey, ln.box) for ln in lines]
+    depth = _ink_depth(lines, ranges, paper)
     # One or two characters read with very low confidence are a speck or a picture's edge, not text.
     kept = [
         ln
-        for ln in lines
+        for ln, c in zip(lines, ranges, strict=True)
         if ln.text.strip()
         and not (len(ln.text.strip()) <= 2 and ln.ocr.confidence < 0.4)
-        and _contrast_ok(grey, ln.box, paper, depth)
+        and _contrast_ok(c, paper, depth)
     ]
     dropped = len(lines) - len(kept)
     lines = kept
