@@ -38,6 +38,8 @@ MIN_RUN_LINES = 10.0
 WORK_PX = 12.0
 #: How far a gutter may shift sideways from one band to the next (body line heights): folds and skew bend them.
 DRIFT = 0.5
+#: A line taller than this (body line heights) is display type: a head, never cut where a separator ends.
+HEAD_H = 1.3
 
 
 @dataclass
@@ -311,7 +313,10 @@ def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Sepa
             x = xs[i]
             if not x0 + 0.5 * h < x < x1 - 0.5 * h:
                 continue
-            if not s.top <= yc <= s.bottom and not _starts_at(mask, x, y0, y1, s.margin, body, s.width / 4):
+            # Past them, a line of display type is a head over the columns (the separator stops under it).
+            if not s.top <= yc <= s.bottom and (
+                h > HEAD_H * body or not _starts_at(mask, x, y0, y1, s.margin, body, s.width / 4)
+            ):
                 continue
             # The line's own ink across the gutter, in its middle band: none where it really runs across a gutter.
             # The gutter's middle half: the letters either side may reach a pixel or two into it.

@@ -334,7 +334,8 @@ def absorb_drop_caps(lines: list[TLine], body_h: float) -> list[TLine]:
                 and id(ln) not in gone
                 and not ln.vertical
                 and ln.h < 1.5 * body_h
-                and x1 - 0.5 * body_h <= ln.box[0] <= x1 + 1.5 * body_h
+                # (a line's box may reach back over the capital: the detector pads it, or reads a space first)
+                and (x0 + x1) / 2 <= ln.box[0] <= x1 + 1.5 * body_h
                 and y0 - 0.5 * body_h <= ln.box[1]
                 and (ln.box[1] + ln.box[3]) / 2 <= y1 + 0.25 * body_h
             ),

@@ -115,15 +115,19 @@ class _Cutter:
         # region first: a title in one column is read before what lies under it in that column only.
         # Its ends are known to a band of the finder's (a few lines): text lines past them may still lie beside
         # it (a line across it stops the cut anyway), but a head or a picture past its end is where it ends.
+        # A head across it past its end stops it too, but there the head is read first and then the columns
+        # under it (below).
         reach = SEP_END * self.body
+        tol = SEP_TOL * self.body
         whole = [
             s
             for s in self.lay.separators
             if s[1] <= ext[1] + reach
             and s[3] >= ext[3] - reach
-            and not any((a.box[3] <= s[1] or a.box[1] >= s[3]) and not _plain_text(a) for a in atoms)
+            and not any(
+                (a.box[3] <= s[1] or a.box[1] >= s[3]) and not _plain_text(a) and not _across(a, s, tol) for a in atoms
+            )
         ]
-        tol = SEP_TOL * self.body
         hard = _split(atoms, _rule_cuts(atoms, whole, 0, ext, tol), 0)
         if len(hard) > 1:
             return self._columns(hard)
@@ -372,6 +376,11 @@ def _cuts_around(a: Atom, atoms: list[Atom], ext: Box) -> list[float]:
         # Boxes of neighbouring lines may overlap by a few pixels: that is not straddling the cut.
         if ext[1] < y < ext[3] and not any(b.box[1] + 0.25 * _size(b) < y < b.box[3] - 0.25 * _size(b) for b in atoms)
     ]
+
+
+def _across(a: Atom, sep: Box, tol: float) -> bool:
+    """Whether ``a`` reaches ``tol`` past both sides of the separator ``sep``."""
+    return a.box[0] + tol < sep[0] and sep[2] < a.box[2] - tol
 
 
 def _plain_text(a: Atom) -> bool:
