@@ -257,19 +257,27 @@ def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float) -> boo
     if gx1 <= gx0 or my1 <= my0:
         return False
     inked = np.flatnonzero((mask[my0:my1, gx0:gx1] > 0).any(axis=0))
-    above = mask[int(max(0, y0 - h)) : int(max(0, y0)), gx0:gx1] > 0
-    below = mask[int(min(H, y1)) : int(min(H, y1 + h)), gx0:gx1] > 0
+    # The rows above and below, a few columns wider than the gutter's middle: to see white beside a rule there.
+    wx0, wx1 = max(0, gx0 - 4), min(W, gx1 + 4)
+    off = gx0 - wx0
+    above = mask[int(max(0, y0 - h)) : int(max(0, y0)), wx0:wx1] > 0
+    below = mask[int(min(H, y1)) : int(min(H, y1 + h)), wx0:wx1] > 0
 
-    def thin_stroke(side: np.ndarray, k: int) -> bool:
-        # Inked on through the rows beside the line, with white a little to its left and right: a rule, not the
-        # edge of a picture or a block of text above. A faint rule comes out of the ink mask as dots, a pixel to
-        # either side: a quarter of the rows inked within a pixel of the column is a rule too.
-        if not side.size or side[:, max(0, k - 1) : k + 2].any(axis=1).mean() < 0.25:
+    def thin_stroke(side: np.ndarray, a: int, b: int) -> bool:
+        # Columns a..b-1 inked on through the rows beside the line, with white a little to their left and right:
+        # a rule, not the edge of a picture or a block of text above. A faint rule comes out of the ink mask as
+        # dots, a pixel to either side: a quarter of the rows inked within a pixel of it is a rule too.
+        if not side.size or side[:, max(0, a - 1) : b + 1].any(axis=1).mean() < 0.25:
             return False
-        near = np.concatenate([side[:, max(0, k - 4) : max(0, k - 2)], side[:, k + 3 : k + 5]], axis=1)
+        near = np.concatenate([side[:, max(0, a - 4) : max(0, a - 2)], side[:, b + 2 : b + 4]], axis=1)
         return near.size == 0 or float(near.mean()) < 0.2
 
-    ruled = {int(k) for k in inked if thin_stroke(above, int(k)) or thin_stroke(below, int(k))}
+    # A rule is a few pixels wide (more in a bitonal scan's thickened print): judged as one stroke.
+    ruled: set[int] = set()
+    for s0, e0 in runs(np.isin(np.arange(gx1 - gx0), inked)):
+        narrow = e0 - s0 <= max(2.0, RULE_WIDTH * h)
+        if narrow and any(thin_stroke(side, s0 + off, e0 + off) for side in (above, below)):
+            ruled.update(range(int(s0), int(e0)))
     own = [int(k) for k in inked if int(k) not in ruled]
     # A rule has white on both sides in a gutter; where the line's ink touches it, the line runs through it.
     if any(abs(k - r) <= max(2.0, 0.12 * h) for k in own for r in ruled):

@@ -36,6 +36,10 @@ __all__ = [
 PROBE_SIDE = 1024
 RESCUE_PROBE_SIDE = 3072
 MIN_PROBE_LINES = 8
+#: Height (pixels of the probe image) under which the probe's smallest common type is at the limit of what it can
+#: see: rows of small type set close run together there into boxes of two or three rows, and the type looks
+#: larger than it is. Such a page is looked at again at ``RESCUE_PROBE_SIDE``.
+PROBE_LIMIT_PX = 12.0
 #: Share of a page's pixels that must be ink for it to be worth detecting on when no probe found a line.
 BLANK_INK = 2e-4
 
@@ -80,15 +84,22 @@ def detection_scale(lines: list[np.ndarray], requested: float = 0.0) -> float:
     """
     if requested > 0:
         return min(1.0, requested)
+    small = _small_type(lines)
+    if small is None:
+        return 1.0
+    scale = DET_TEXT_PX / max(1.0, small)
+    return 1.0 if scale > 0.8 else round(max(scale, 0.25), 3)
+
+
+def _small_type(lines: list[np.ndarray]) -> float | None:
+    """The height of the smallest common type among ``lines`` (the 5th percentile of the heights of lines
+    longer than high), or None when there are too few such lines to tell."""
     hs = [
         float(np.linalg.norm(q[0] - q[3]))
         for q in lines
         if np.linalg.norm(q[0] - q[1]) > 2 * np.linalg.norm(q[0] - q[3])
     ]
-    if len(hs) < MIN_PROBE_LINES:
-        return 1.0
-    scale = DET_TEXT_PX / max(1.0, float(np.percentile(hs, 5)))
-    return 1.0 if scale > 0.8 else round(max(scale, 0.25), 3)
+    return float(np.percentile(hs, 5)) if len(hs) >= MIN_PROBE_LINES else None
 
 
 def detect_lines(engine: OcrEngine, image: np.ndarray, scale: float) -> list[np.ndarray]:
@@ -139,9 +150,13 @@ def find_lines(
     """
     if not probed and requested_scale == 0:
         probed = probe_quads(engine, image)[0]  # orientation was given: no probe ran yet
-    if len(probed) < MIN_PROBE_LINES and requested_scale == 0 and max(image.shape[:2]) > 2 * PROBE_SIDE:
-        # Body type can vanish in a 1024-pixel probe of a large scan: look again at a larger size.
-        probed = probe_quads(engine, image, RESCUE_PROBE_SIDE)[0]
+    side = max(image.shape[:2])
+    if requested_scale == 0 and side > 2 * PROBE_SIDE:
+        # Body type can vanish in a 1024-pixel probe of a large scan, or its rows run together: look again at a
+        # larger size.
+        small = _small_type(probed)
+        if len(probed) < MIN_PROBE_LINES or small is None or small * PROBE_SIDE / side < PROBE_LIMIT_PX:
+            probed = probe_quads(engine, image, RESCUE_PROBE_SIDE)[0]
     det_scale = detection_scale(probed, requested_scale)
     if not probed and requested_scale == 0 and blank(image):
         return 0.0, []  # nothing on the page to detect: no full-resolution pass for nothing

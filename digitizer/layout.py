@@ -154,6 +154,18 @@ def find_dark_bands(grey: np.ndarray, body_h: float) -> tuple[list[Box], np.ndar
     return bands, dark
 
 
+def _set_text(box: Box, lines: list[TLine]) -> bool:
+    """Whether the area ``box`` is filled with lines of text read with some confidence (small type read poorly,
+    on a bitonal scan say, is as dark as a picture, but its detected lines fill the area, each long and low)."""
+    inside = [ln for ln in lines if share_inside(ln.box, box) > 0.6]
+    if not inside:
+        return False
+    cover = sum((ln.box[2] - ln.box[0]) * (ln.box[3] - ln.box[1]) for ln in inside) / max(1.0, area(box))
+    long = sum(1 for ln in inside if ln.box[2] - ln.box[0] > 4 * (ln.box[3] - ln.box[1]))
+    conf = float(np.median([ln.ocr.confidence for ln in inside]))
+    return cover >= 0.5 and long >= 0.6 * len(inside) and conf >= 0.5
+
+
 def find_photos(
     image: np.ndarray, grey: np.ndarray, lines: list[TLine], rules: np.ndarray, body_h: float, bands: list[Box]
 ) -> list[Box]:
@@ -432,7 +444,7 @@ def segment(
     hr, vr, bands = _grow(hr, s), _grow(vr, s), _grow(bands, s)
     # Only lines read with confidence are sure to be text; marks in a picture read as garbage.
     sure = [ln for ln in lines if ln.ocr.confidence >= 0.8]
-    photos = find_photos(image, grey, sure, rule_mask, body_h, bands)
+    photos = [p for p in find_photos(image, grey, sure, rule_mask, body_h, bands) if not _set_text(p, lines)]
 
     # Lines inside a picture are marks in the picture, not text of the page.
     # A frame that is mostly picture is the picture's own border, not a boxed ad: keep the picture.
