@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 	fi
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,paddle]'
+	$(BIN)/python -m pip install -q -e '.[test,paddle,ray]'
 	touch $(STAMP)
 
 run: install

@@ -221,14 +221,20 @@ def _sub(args: list[str], timeout: float = 3600) -> dict[str, Any]:
         Path(dest).unlink(missing_ok=True)
 
 
-def _batch_seconds(corpus: Path, jobs: int, speed: str) -> float:
-    """Wall time of one ``digitizer batch`` run over ``corpus`` (process start-up and model loading included)."""
+def _batch_seconds(corpus: Path, jobs: int, speed: str, executor: str = "local") -> float:
+    """Wall time of one ``digitizer batch`` run over ``corpus`` (process start-up and model loading included).
+
+    With Ray: a Ray started by the batch on this machine, in a network namespace of its own where it listens on
+    loopback only (``unshare -n``; needs root)."""
     out = Path(tempfile.mkdtemp(prefix="bench-batch-"))
     try:
         t = time.perf_counter()
         cmd = [sys.executable, "-m", "digitizer.cli", "-q", "batch", str(corpus), "-o", str(out)]
-        cmd += ["--jobs", str(jobs), "--speed", speed, "-f", "txt,json,alto"]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+        cmd += ["--jobs", str(jobs), "--speed", speed, "-f", "txt,json,alto", "--executor", executor]
+        if executor == "ray":
+            cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *cmd]
+        env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env=env)
         if r.returncode != 0:
             raise RuntimeError(f"batch run failed ({r.returncode}): {r.stderr[-2000:]}")
         return time.perf_counter() - t
@@ -236,7 +242,18 @@ def _batch_seconds(corpus: Path, jobs: int, speed: str) -> float:
         shutil.rmtree(out, ignore_errors=True)
 
 
-def _batch(pages: list[Path], jobs: int, speed: str = "balanced") -> dict[str, Any]:
+def _can_run_ray() -> bool:
+    """Ray installed, and a private network namespace to keep it on loopback (root, ``unshare -n``)."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        return False
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+
+
+def _batch(pages: list[Path], jobs: int, speed: str = "balanced", executor: str = "local") -> dict[str, Any]:
     """Throughput of ``digitizer batch`` over ``pages``: as run (start-up included) and steady.
 
     Steady: the pages after each worker's first, over the time after a run of ``jobs`` pages alone (start-up,
@@ -250,14 +267,15 @@ def _batch(pages: list[Path], jobs: int, speed: str = "balanced") -> dict[str, A
             shutil.copy(p, work / "all" / p.name)
             if k < jobs:
                 shutil.copy(p, work / "first" / p.name)
-        dt = _batch_seconds(work / "all", jobs, speed)
-        start = _batch_seconds(work / "first", jobs, speed)
+        dt = _batch_seconds(work / "all", jobs, speed, executor)
+        start = _batch_seconds(work / "first", jobs, speed, executor)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     n = len(pages)
     return {
         "speed": speed,
         "jobs": jobs,
+        "executor": executor,
         "pages": n,
         "seconds": dt,
         "pages_per_min": n / dt * 60,
@@ -444,6 +462,9 @@ def main() -> None:
         bpages = sorted(corpus.glob("*.jpg"), key=lambda p: (p.stem.rsplit("_", 1)[-1], p.name))[: a.batch_pages]
         # Throughput as an archive runs: one worker per core (each on one thread).
         results["batch"] = [_batch(bpages, j, sp) for sp, j in (("balanced", 1), ("balanced", 2), ("best", 2))]
+        if _can_run_ray():
+            # The same pages on Ray actors (a Ray started here, 2 CPUs): what Ray costs a page.
+            results["batch"].append(_batch(bpages, 2, "balanced", "ray"))
 
     if a.historical or a.real_news.is_dir():
         results["hard"] = run_hard(a, a.corpus.parent / "corpus_historical")
@@ -547,15 +568,27 @@ def render(r: dict[str, Any]) -> str:
             "(process start, model loading) included. *Steady*: the pages after each worker's first, over the time "
             "after a run of one page per worker alone, as a run of thousands of pages goes.",
             "",
-            "| speed | jobs | pages | seconds | pages/min as run | start-up run s | pages/min steady |",
-            "|---|---|---|---|---|---|---|",
+            "| executor | speed | jobs | pages | seconds | pages/min as run | start-up run s | pages/min steady |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         L += [
-            f"| {b['speed']} | {b['jobs']} | {b['pages']} | {b['seconds']:.1f} | "
+            f"| {b.get('executor', 'local')} | {b['speed']} | {b['jobs']} | {b['pages']} | {b['seconds']:.1f} | "
             f"{b['pages_per_min']:.1f} | {b['first_seconds']:.1f} | {b['steady_pages_per_min']:.1f} |"
             for b in r["batch"]
         ]
-        per = {(b["speed"], b["jobs"]): b for b in r["batch"]}
+        per = {(b["speed"], b["jobs"]): b for b in r["batch"] if b.get("executor", "local") == "local"}
+        ray = [b for b in r["batch"] if b.get("executor") == "ray"]
+        if ray and ("balanced", 2) in per:
+            loc, rb = per[("balanced", 2)], ray[0]
+            # Per page, what Ray adds: the steady seconds per page on 2 actors against 2 local workers.
+            extra = 60 * rb["jobs"] / rb["steady_pages_per_min"] - 60 * loc["jobs"] / loc["steady_pages_per_min"]
+            L += [
+                "",
+                f"- `--executor ray` on 2 CPUs of this machine: **{rb['pages_per_min'] / loc['pages_per_min']:.2f}×** "
+                f"the pages a minute of `--executor local --jobs 2` as run (Ray's start-up included), "
+                f"**{rb['steady_pages_per_min'] / loc['steady_pages_per_min']:.2f}×** steady; Ray's overhead "
+                f"{extra:+.2f} s per page per worker steady.",
+            ]
         if ("balanced", 2) in per and ("best", 2) in per:
             bal, best = per[("balanced", 2)], per[("best", 2)]
             L += [

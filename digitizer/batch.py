@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .cluster import RayPool, import_ray
 from .errors import BadOptionError, DigitizerError, ExitCode, InputNotFoundError, OutputError
 from .files import atomic_write, ensure_writable_dir, os_error_text
 from .load import SCAN_SUFFIXES
@@ -68,6 +69,8 @@ class BatchSettings:
     formats: tuple[str, ...]
     outdir: str
     alto_unit: str = "pixel"
+    #: Return each page's outputs to the driver, which writes them (a cluster whose nodes do not see OUTDIR).
+    return_outputs: bool = False
 
     def key(self) -> str:
         """A short hash of the settings that change outputs: a page is redone when it changes."""
@@ -200,7 +203,7 @@ def run_page(task: PageTask, settings: BatchSettings) -> dict[str, Any]:
     Raises the pipeline's errors; the executor turns them into a failed record.
     """
     from .config import Options
-    from .export import ExportOptions, write_outputs
+    from .export import ExportOptions, render_outputs, write_outputs
     from .load import load_pages
     from .pipeline import build_engine, convert_page, new_document
 
@@ -217,16 +220,30 @@ def run_page(task: PageTask, settings: BatchSettings) -> dict[str, Any]:
         from .export.html import thumbnail_jpeg
 
         images = {page.index: thumbnail_jpeg(page_img.image)}
-    written = write_outputs(
-        doc, stem_path.parent, stem_path.name, list(settings.formats), ExportOptions(settings.alto_unit, images)
-    )
-    return {
+    args = (doc, stem_path.parent, stem_path.name, list(settings.formats), ExportOptions(settings.alto_unit, images))
+    files: dict[str, str] = {}
+    if settings.return_outputs:
+        files = {str(p.relative_to(outdir)): data for p, data in render_outputs(*args)}
+        written = [outdir / name for name in files]
+    else:
+        written = write_outputs(*args)
+    result = {
         "status": "done",
         "seconds": round(time.perf_counter() - t0, 3),
         "outputs": [str(p.relative_to(outdir)) for p in written],
         "confidence": round(page.confidence, 4),
         "blocks": len(page.blocks),
     }
+    if files:
+        result["files"] = files  # written by the driver (``write_returned``), then left out of the manifest
+    return result
+
+
+def write_returned(outdir: Path, result: dict[str, Any]) -> None:
+    """Write the outputs a worker sent back (``BatchSettings.return_outputs``), each file atomically."""
+    files = result.pop("files", None) or {}
+    for name, data in files.items():
+        atomic_write(outdir / name, data)
 
 
 def _record(task: PageTask, settings: BatchSettings, result: dict[str, Any]) -> dict[str, Any]:
@@ -377,11 +394,17 @@ def run_batch(
     max_memory_mb: int = 0,
     threads: int | None = None,
     progress: bool = True,
+    executor: str = "local",
+    ray_address: str | None = None,
+    workers_write: bool = False,
 ) -> Summary:
     """Convert every page of ``inputs`` into ``outdir``, skipping pages already done with the same settings.
 
     ``page_timeout``: seconds per page, 0 for no limit, None for the default (``pool.auto_page_timeout``: 2 min
     plus 30 s per megapixel). ``max_memory_mb``: the resident memory a worker may reach (0: no limit).
+    ``executor``: "local" (worker processes here) or "ray" (Ray actors, on the cluster at ``ray_address`` or on a
+    Ray started here); with Ray, outputs come back to this process to be written unless ``workers_write`` (OUTDIR
+    on storage every node sees).
 
     Raises:
         InputNotFoundError, BadOptionError: inputs missing or colliding, bad options (before any page is read).
@@ -389,12 +412,19 @@ def run_batch(
             and a rerun of the same command goes on from there.
     """
     t0 = time.monotonic()
-    cpus = os.cpu_count() or 1
-    jobs = jobs or cpus
-    if jobs < 1:
+    if executor not in ("local", "ray"):
+        raise BadOptionError(f"unknown executor {executor!r} (local or ray)")
+    if jobs is not None and jobs < 1:
         raise BadOptionError("--jobs must be at least 1")
-    # Unless told otherwise, workers × threads equals the cores: never oversubscribed.
-    opts = {**options, "threads": threads or max(1, cpus // jobs)}
+    cpus = os.cpu_count() or 1
+    if executor == "ray":
+        import_ray()  # missing: say what to install before anything is read
+        # One actor per CPU slot of the cluster (its size is known once joined), one thread each by default.
+        opts = {**options, "threads": threads or 1}
+    else:
+        jobs = jobs or cpus
+        # Unless told otherwise, workers × threads equals the cores: never oversubscribed.
+        opts = {**options, "threads": threads or max(1, cpus // jobs)}
     if page_timeout is not None and page_timeout < 0:
         raise BadOptionError("--page-timeout must be >= 0 (0: no limit)")
     if max_memory_mb < 0:
@@ -402,7 +432,7 @@ def run_batch(
     files = discover(inputs)
     ensure_writable_dir(outdir)
     _clean_temporaries(outdir)
-    settings = BatchSettings(opts, tuple(formats), str(outdir), alto_unit)
+    settings = BatchSettings(opts, tuple(formats), str(outdir), alto_unit, executor == "ray" and not workers_write)
     tasks, failures = plan(files, int(opts.get("max_pixels", 0)), int(opts.get("pdf_dpi", 300)))
     summary = Summary(total=len(tasks) + len(failures))
     done = set() if force else _done_keys(read_manifest(outdir), outdir)
@@ -426,6 +456,11 @@ def run_batch(
     bar = _Progress(len(todo)) if progress else None
 
     def on_result(task: PageTask, result: dict[str, Any]) -> bool:
+        if "files" in result:
+            try:
+                write_returned(outdir, result)
+            except OutputError as exc:
+                result = {"status": "failed", "error": str(exc), "exit_code": int(ExitCode.OUTPUT)}
         rec = _record(task, settings, result)
         _append(outdir, rec)
         if bar:
@@ -445,13 +480,21 @@ def run_batch(
     failed = True
     try:
         if todo:
-            pool: LocalPool[PageTask] = LocalPool(
-                functools.partial(prepare_worker, settings),
-                functools.partial(run_page, settings=settings),
-                jobs,
-                page_timeout,
-                max_memory_mb,
-            )
+            prepare = functools.partial(prepare_worker, settings)
+            work = functools.partial(run_page, settings=settings)
+            pool: LocalPool[PageTask] | RayPool[PageTask]
+            if executor == "ray":
+                pool = RayPool(
+                    prepare,
+                    work,
+                    jobs,
+                    page_timeout,
+                    max_memory_mb,
+                    address=ray_address,
+                    threads=int(opts["threads"]),
+                )
+            else:
+                pool = LocalPool(prepare, work, jobs or cpus, page_timeout, max_memory_mb)
             pool.run(todo, on_result)
         failed = False
     finally:

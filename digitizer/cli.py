@@ -306,6 +306,24 @@ def view(result: Path, out: Path | None) -> None:
     show_default=True,
     help="Resident memory a worker may use, in MB (0: no limit); a page over it is stopped and recorded as failed.",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: worker processes on this machine. ray: Ray actors, one per CPU slot (pip install 'digitizer[ray]').",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    help="The Ray cluster to run on ('auto', or HOST:PORT of its head); default: a Ray started here for the batch.",
+)
+@click.option(
+    "--workers-write",
+    is_flag=True,
+    help="Ray: workers write each page's outputs into OUTDIR themselves (OUTDIR on storage every node sees); "
+    "by default they send them back and this process writes them.",
+)
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed page.")
 @click.option("--force", is_flag=True, help="Redo pages the manifest records as done.")
 @click.option(
@@ -325,6 +343,9 @@ def batch(
     jobs: int | None,
     page_timeout: float | None,
     max_memory: int,
+    executor: str,
+    ray_address: str | None,
+    workers_write: bool,
     fail_fast: bool,
     force: bool,
     report_dir: Path | None,
@@ -358,6 +379,9 @@ def batch(
         alto_unit=alto_unit,
         max_memory_mb=max_memory,
         threads=kw["threads"],
+        executor=executor,
+        ray_address=ray_address,
+        workers_write=workers_write,
     )
     click.echo(summary.text(), err=True)
     if summary.failed:

@@ -28,7 +28,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from .errors import BadOptionError, DigitizerError, ExitCode
 
-__all__ = ["LOAD_TIMEOUT", "LocalPool", "WorkerStartError", "auto_page_timeout", "resident_mb_of"]
+__all__ = ["LOAD_TIMEOUT", "LocalPool", "WorkerStartError", "auto_page_timeout", "resident_mb_of", "run_task"]
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,23 @@ def resident_mb_of(pid: int) -> float | None:
         return None
 
 
+def run_task(work: Callable[[Any], dict[str, Any]], task: Any) -> dict[str, Any]:
+    """``work(task)`` inside a worker, any error it raises turned into a failed result (with its exit code, or
+    the last lines of its trace for a bug): one page's trouble is recorded, never raised at the batch."""
+    t1 = time.perf_counter()
+    try:
+        result = work(task)
+    except DigitizerError as exc:
+        result = {"status": "failed", "error": str(exc), "exit_code": int(exc.exit_code)}
+    except MemoryError:
+        result = {"status": "failed", "error": "out of memory"}
+    except Exception as exc:  # a bug on one page must not stop the batch: record it with its trace
+        tb = traceback.format_exc(limit=3).strip().splitlines()
+        result = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "trace": tb[-3:]}
+    result.setdefault("seconds", round(time.perf_counter() - t1, 3))
+    return result
+
+
 def _worker_main(conn: Connection, prepare: Callable[[], None], work: Callable[[Any], dict[str, Any]]) -> None:
     """A worker: ``prepare()`` (load the models), say it is ready, then ``work(task)`` for each task sent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited ignored already; this covers a direct call
@@ -93,17 +110,7 @@ def _worker_main(conn: Connection, prepare: Callable[[], None], work: Callable[[
             return
         if task is None:
             return
-        t1 = time.perf_counter()
-        try:
-            result = work(task)
-        except DigitizerError as exc:
-            result = {"status": "failed", "error": str(exc), "exit_code": int(exc.exit_code)}
-        except MemoryError:
-            result = {"status": "failed", "error": "out of memory"}
-        except Exception as exc:  # a bug on one page must not stop the batch: record it with its trace
-            tb = traceback.format_exc(limit=3).strip().splitlines()
-            result = {"status": "failed", "error": f"{type(exc).__name__}: {exc}", "trace": tb[-3:]}
-        result.setdefault("seconds", round(time.perf_counter() - t1, 3))
+        result = run_task(work, task)
         try:
             conn.send(("result", result))
         except (OSError, EOFError):

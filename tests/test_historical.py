@@ -112,3 +112,24 @@ def test_a_drop_capital_is_found_when_the_line_beside_it_reaches_back_over_it() 
     out = absorb_drop_caps([cap, first, second], body_h=23.0)
     assert all(ln is not cap for ln in out)
     assert first.text == "The court of common pleas made" and first.box[0] == 87
+
+
+@pytest.mark.timeout(600)
+def test_small_type_set_close_on_a_large_bitonal_scan_is_detected_at_full_size() -> None:
+    # A Chinese page at 147 dpi, bitonal: its rows of small type run together in the 1024-pixel probe, into boxes
+    # of two or three rows, so the type there looks larger than it is; detecting at the scale that suggests
+    # loses the page. The probe looks again at 3072 pixels.
+    from digitizer.config import Options
+    from digitizer.detect import detection_scale, find_lines, probe_quads
+    from digitizer.pipeline import build_engine
+
+    img, gt = render_historical(7002, "zh")
+    arr, _, bitonal = age_historical(img, gt, 7002, bitonal=True)
+    bgr = cv2.cvtColor(arr, cv2.COLOR_GRAY2BGR)
+    engine = build_engine(Options(lang="zh", speed="fast"))
+    first = probe_quads(engine, bgr)[0]
+    assert detection_scale(first) < 0.7  # what the first probe alone would choose
+    scale, lines = find_lines(engine, bgr, first)
+    assert scale == 1.0
+    rows = sum(1 for b in gt["blocks"] if b["type"] == "para") * 4  # paragraphs have four or more rows each
+    assert len(lines) > rows, (len(lines), rows)

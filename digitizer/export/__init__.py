@@ -21,7 +21,16 @@ from .jsonout import to_json
 from .pagexml import to_page
 from .text import to_markdown, to_text
 
-__all__ = ["EXPORTERS", "EXTENSIONS", "ExportOptions", "check_formats", "export", "output_name", "write_outputs"]
+__all__ = [
+    "EXPORTERS",
+    "EXTENSIONS",
+    "ExportOptions",
+    "check_formats",
+    "export",
+    "output_name",
+    "render_outputs",
+    "write_outputs",
+]
 
 
 @dataclass(frozen=True)
@@ -83,12 +92,19 @@ def write_outputs(
     doc: Document, outdir: Path, stem: str, formats: list[str], options: ExportOptions | None = None
 ) -> list[Path]:
     """Write ``doc`` in each format to ``outdir/<stem><ext>`` (per page, see above), each file atomically."""
+    rendered = render_outputs(doc, outdir, stem, formats, options)
+    for path, data in rendered:  # render all first: an exporter error leaves nothing behind
+        atomic_write(path, data)
+    return [p for p, _ in rendered]
+
+
+def render_outputs(
+    doc: Document, outdir: Path, stem: str, formats: list[str], options: ExportOptions | None = None
+) -> list[tuple[Path, str]]:
+    """What ``write_outputs`` would write: each output's path and text."""
     check_formats(formats)
-    rendered = [
+    return [
         (outdir / f"{name}{EXTENSIONS[f]}", export(page_doc, f, options))
         for name, page_doc in output_name(doc, stem)
         for f in formats
     ]
-    for path, data in rendered:  # render all first: an exporter error leaves nothing behind
-        atomic_write(path, data)
-    return [p for p, _ in rendered]
