@@ -284,6 +284,64 @@ def _batch(pages: list[Path], jobs: int, speed: str = "balanced", executor: str 
     }
 
 
+def run_batches(
+    corpus: Path, n: int, configs: tuple[tuple[str, int], ...] = (("balanced", 1), ("balanced", 2), ("best", 2))
+) -> list[dict[str, Any]]:
+    """Batch throughput over the first ``n`` corpus pages for each (speed, jobs), then on Ray (2 CPUs)."""
+    print(f"batch throughput on {n} pages", file=sys.stderr)
+    # In the order the pages were made (Chinese and English, front and ads pages mixed).
+    pages = sorted(corpus.glob("*.jpg"), key=lambda p: (p.stem.rsplit("_", 1)[-1], p.name))[:n]
+    # Throughput as an archive runs: one worker per core (each on one thread).
+    out = [_batch(pages, j, sp) for sp, j in configs]
+    if _can_run_ray():
+        # The same pages on Ray actors (a Ray started here, 2 CPUs): what Ray costs a page.
+        out.append(_batch(pages, 2, "balanced", "ray"))
+    return out
+
+
+def render_batch(batch: list[dict[str, Any]]) -> list[str]:
+    """The batch throughput section: each executor, speed and jobs, as run and steady."""
+    L: list[str] = []
+    L += [
+        "",
+        "## Batch throughput",
+        "",
+        "`digitizer batch` over the corpus pages, formats txt, json and alto. *As run*: start-up of the workers "
+        "(process start, model loading) included. *Steady*: the pages after each worker's first, over the time "
+        "after a run of one page per worker alone, as a run of thousands of pages goes.",
+        "",
+        "| executor | speed | jobs | pages | seconds | pages/min as run | start-up run s | pages/min steady |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    L += [
+        f"| {b.get('executor', 'local')} | {b['speed']} | {b['jobs']} | {b['pages']} | {b['seconds']:.1f} | "
+        f"{b['pages_per_min']:.1f} | {b['first_seconds']:.1f} | {b['steady_pages_per_min']:.1f} |"
+        for b in batch
+    ]
+    per = {(b["speed"], b["jobs"]): b for b in batch if b.get("executor", "local") == "local"}
+    ray = [b for b in batch if b.get("executor") == "ray"]
+    if ray and ("balanced", 2) in per:
+        loc, rb = per[("balanced", 2)], ray[0]
+        # Per page, what Ray adds: the steady seconds per page on 2 actors against 2 local workers.
+        extra = 60 * rb["jobs"] / rb["steady_pages_per_min"] - 60 * loc["jobs"] / loc["steady_pages_per_min"]
+        L += [
+            "",
+            f"- `--executor ray` on 2 CPUs of this machine: **{rb['pages_per_min'] / loc['pages_per_min']:.2f}×** "
+            f"the pages a minute of `--executor local --jobs 2` as run (Ray's start-up included), "
+            f"**{rb['steady_pages_per_min'] / loc['steady_pages_per_min']:.2f}×** steady; Ray's overhead "
+            f"{extra:+.2f} s per page per worker steady.",
+        ]
+    if ("balanced", 2) in per and ("best", 2) in per:
+        bal, best = per[("balanced", 2)], per[("best", 2)]
+        L += [
+            "",
+            f"- With `--jobs 2` (one worker per core), `balanced` converts "
+            f"**{bal['pages_per_min'] / best['pages_per_min']:.2f}×** as many pages a minute as `best` as run, "
+            f"**{bal['steady_pages_per_min'] / best['steady_pages_per_min']:.2f}×** steady.",
+        ]
+    return L
+
+
 def run_hard(a: argparse.Namespace, hist_dir: Path) -> dict[str, Any]:
     """The historical and real pages through balanced, raw RapidOCR and Tesseract: scores, times, targets."""
     from digitizer.synth import generate
@@ -364,6 +422,7 @@ def main() -> None:
         help="real scans with ground truth beside them (skipped where absent)",
     )
     ap.add_argument("--only-hard", action="store_true", help="only the historical and real pages")
+    ap.add_argument("--only-batch", action="store_true", help="only batch throughput, local and Ray executors")
     ap.add_argument("--out", type=Path, default=ROOT / "bench")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--dest", default=None, help=argparse.SUPPRESS)
@@ -395,6 +454,14 @@ def main() -> None:
         shutil.rmtree(corpus)
     print(f"generating {a.pages} pages into {corpus}", file=sys.stderr)
     generate(corpus, count=a.pages, seed=a.seed, lang="mixed")
+    if a.only_batch:
+        batch = run_batches(corpus, a.batch_pages, configs=(("balanced", 2),))
+        a.out.mkdir(parents=True, exist_ok=True)
+        (a.out / "batch.json").write_text(json.dumps(batch, indent=1))
+        section = f"# Batch throughput (`--only-batch`)\n\nMachine: {_machine()}. Date: {time.strftime('%Y-%m-%d')}.\n"
+        (a.out / "BATCH.md").write_text(section + "\n".join(render_batch(batch)) + "\n")
+        print((a.out / "BATCH.md").read_text())
+        return
     gts = {p.name[: -len(".gt.json")]: json.loads(p.read_text()) for p in corpus.glob("*.gt.json")}
 
     results: dict[str, Any] = {
@@ -457,14 +524,7 @@ def main() -> None:
         print(f"orientation/skew study on {a.study} pages", file=sys.stderr)
         results["study"] = _sub(["--worker", "study", "--study", str(a.study), "--seed", str(a.seed)])
     if a.batch_pages:
-        print(f"batch throughput on {a.batch_pages} pages", file=sys.stderr)
-        # In the order the pages were made (Chinese and English, front and ads pages mixed).
-        bpages = sorted(corpus.glob("*.jpg"), key=lambda p: (p.stem.rsplit("_", 1)[-1], p.name))[: a.batch_pages]
-        # Throughput as an archive runs: one worker per core (each on one thread).
-        results["batch"] = [_batch(bpages, j, sp) for sp, j in (("balanced", 1), ("balanced", 2), ("best", 2))]
-        if _can_run_ray():
-            # The same pages on Ray actors (a Ray started here, 2 CPUs): what Ray costs a page.
-            results["batch"].append(_batch(bpages, 2, "balanced", "ray"))
+        results["batch"] = run_batches(corpus, a.batch_pages)
 
     if a.historical or a.real_news.is_dir():
         results["hard"] = run_hard(a, a.corpus.parent / "corpus_historical")
@@ -560,43 +620,7 @@ def render(r: dict[str, Any]) -> str:
                 for x in bad
             ]
     if "batch" in r:
-        L += [
-            "",
-            "## Batch throughput",
-            "",
-            "`digitizer batch` over the corpus pages, formats txt, json and alto. *As run*: start-up of the workers "
-            "(process start, model loading) included. *Steady*: the pages after each worker's first, over the time "
-            "after a run of one page per worker alone, as a run of thousands of pages goes.",
-            "",
-            "| executor | speed | jobs | pages | seconds | pages/min as run | start-up run s | pages/min steady |",
-            "|---|---|---|---|---|---|---|---|",
-        ]
-        L += [
-            f"| {b.get('executor', 'local')} | {b['speed']} | {b['jobs']} | {b['pages']} | {b['seconds']:.1f} | "
-            f"{b['pages_per_min']:.1f} | {b['first_seconds']:.1f} | {b['steady_pages_per_min']:.1f} |"
-            for b in r["batch"]
-        ]
-        per = {(b["speed"], b["jobs"]): b for b in r["batch"] if b.get("executor", "local") == "local"}
-        ray = [b for b in r["batch"] if b.get("executor") == "ray"]
-        if ray and ("balanced", 2) in per:
-            loc, rb = per[("balanced", 2)], ray[0]
-            # Per page, what Ray adds: the steady seconds per page on 2 actors against 2 local workers.
-            extra = 60 * rb["jobs"] / rb["steady_pages_per_min"] - 60 * loc["jobs"] / loc["steady_pages_per_min"]
-            L += [
-                "",
-                f"- `--executor ray` on 2 CPUs of this machine: **{rb['pages_per_min'] / loc['pages_per_min']:.2f}×** "
-                f"the pages a minute of `--executor local --jobs 2` as run (Ray's start-up included), "
-                f"**{rb['steady_pages_per_min'] / loc['steady_pages_per_min']:.2f}×** steady; Ray's overhead "
-                f"{extra:+.2f} s per page per worker steady.",
-            ]
-        if ("balanced", 2) in per and ("best", 2) in per:
-            bal, best = per[("balanced", 2)], per[("best", 2)]
-            L += [
-                "",
-                f"- With `--jobs 2` (one worker per core), `balanced` converts "
-                f"**{bal['pages_per_min'] / best['pages_per_min']:.2f}×** as many pages a minute as `best` as run, "
-                f"**{bal['steady_pages_per_min'] / best['steady_pages_per_min']:.2f}×** steady.",
-            ]
+        L += render_batch(r["batch"])
     if "hard" in r:
         L += hard_pages.render(r["hard"])
     L += [
