@@ -33,6 +33,8 @@ T = TypeVar("T")
 
 #: Times a page may take its worker down with it before it is recorded as failed.
 MAX_DEATHS = 2
+#: The exit status a worker over the memory limit ends itself with (the worker process's, not the CLI's).
+MEMORY_EXIT = 3
 #: Environment of the workers: telemetry off (no network beyond the cluster), native thread pools at one thread.
 WORKER_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -70,7 +72,9 @@ class PageWorker:
             rss = resident_mb_of(os.getpid())
             if rss is not None and rss > limit_mb:
                 log.error("worker over the memory limit (%.0f MB > %d MB): stopping", rss, limit_mb)
-                os._exit(int(ExitCode.FAILED))
+                # At once, whatever the page's thread is doing. (Ray notices the worker gone within a few seconds
+                # to half a minute; the page is then run again elsewhere.)
+                os._exit(MEMORY_EXIT)
             time.sleep(POLL)
 
     def ready(self) -> float:

@@ -125,3 +125,24 @@ def test_without_ray_the_ray_executor_says_what_to_install(tmp_path: Path) -> No
     assert r.returncode == int(ExitCode.MISSING_DEPENDENCY), r.stderr
     assert "digitizer[ray]" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out" / "manifest.jsonl").exists()
+
+
+@needs_cluster
+@pytest.mark.timeout(600)
+def test_ray_workers_that_fail_hang_crash_or_grow_cost_their_page_only() -> None:
+    r = subprocess.run(
+        ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"]
+        + ["env", "RAY_USAGE_STATS_ENABLED=0", "RAY_AUTH_MODE=disabled", sys.executable]
+        + [str(ROOT / "tests" / "raypool_faults.py")],
+        capture_output=True,
+        text=True,
+        timeout=540,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    res = json.loads(r.stdout.strip().splitlines()[-1])["results"]
+    assert {k for k, v in res.items() if v["status"] == "done"} == {"ok0", "ok4", "ok11"}, res
+    assert res["raise1"]["error"] == "ValueError: a bug on this page"
+    assert "timed out after 8 s" in res["hang2"]["error"]
+    # A page that takes its worker down is run once more on another, then recorded as failed.
+    assert "died 2 times" in res["crash3"]["error"] and "died 2 times" in res["memory10"]["error"], res
+    assert r.stderr.count("a ray worker died") >= 2
