@@ -414,6 +414,8 @@ def run_batch(
     t0 = time.monotonic()
     if executor not in ("local", "ray"):
         raise BadOptionError(f"unknown executor {executor!r} (local or ray)")
+    if executor != "ray" and (ray_address or workers_write):
+        raise BadOptionError("--ray-address and --workers-write go with --executor ray")
     if jobs is not None and jobs < 1:
         raise BadOptionError("--jobs must be at least 1")
     cpus = os.cpu_count() or 1

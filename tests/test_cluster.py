@@ -125,6 +125,13 @@ def test_without_ray_the_ray_executor_says_what_to_install(tmp_path: Path) -> No
     assert r.returncode == int(ExitCode.MISSING_DEPENDENCY), r.stderr
     assert "digitizer[ray]" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out" / "manifest.jsonl").exists()
+    r = subprocess.run(
+        [*CLI, "batch", str(img), "-o", str(tmp_path / "out"), "--ray-address", "auto"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == int(ExitCode.USAGE) and "--executor ray" in r.stderr, r.stderr
 
 
 @needs_cluster
