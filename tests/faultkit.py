@@ -286,3 +286,12 @@ def check_outputs(out: Path, expected_pages: int) -> Counter:
                 assert whole(out / o), o
     assert not list(out.rglob("*.tmp"))
     return done
+
+
+def without_volatile(obj: Any) -> Any:
+    """JSON without what differs between two runs of the same page: time of day, timings, thread counts."""
+    if isinstance(obj, dict):
+        return {k: without_volatile(v) for k, v in obj.items() if k not in ("created", "timings", "threads")}
+    if isinstance(obj, list):
+        return [without_volatile(v) for v in obj]
+    return obj

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from faultkit import without_volatile
 from PIL import Image, ImageDraw, ImageFont
 
 from digitizer.batch import discover, read_manifest
@@ -49,15 +50,6 @@ def _folder(root: Path) -> Path:
 
 def _run(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout)
-
-
-def _strip(obj):  # type: ignore[no-untyped-def]
-    """JSON without what differs between two runs of the same page: time of day, timings, thread counts."""
-    if isinstance(obj, dict):
-        return {k: _strip(v) for k, v in obj.items() if k not in ("created", "timings", "threads")}
-    if isinstance(obj, list):
-        return [_strip(v) for v in obj]
-    return obj
 
 
 def test_batch_converts_good_pages_and_records_bad_ones(tmp_path: Path) -> None:
@@ -97,8 +89,8 @@ def test_batch_converts_good_pages_and_records_bad_ones(tmp_path: Path) -> None:
     for name in ("a", "doc_p0001", "doc_p0002", "doc_p0003"):
         assert (single / f"{name}.txt").read_text() == (out / f"{name}.txt").read_text()
         assert (single / f"{name}.alto.xml").read_text() == (out / f"{name}.alto.xml").read_text()
-        a = _strip(json.loads((single / f"{name}.json").read_text()))
-        b = _strip(json.loads((out / f"{name}.json").read_text()))
+        a = without_volatile(json.loads((single / f"{name}.json").read_text()))
+        b = without_volatile(json.loads((out / f"{name}.json").read_text()))
         assert a == b
 
     # A rerun skips every done page and records nothing new for them; --report summarizes the manifest.

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from faultkit import without_volatile
 from PIL import Image, ImageDraw, ImageFont
 
 from digitizer.errors import ExitCode
@@ -58,15 +59,6 @@ def _inputs(root: Path) -> Path:
     return d
 
 
-def _strip(obj):  # type: ignore[no-untyped-def]
-    """JSON without what differs between two runs of the same page: time of day, timings, thread counts."""
-    if isinstance(obj, dict):
-        return {k: _strip(v) for k, v in obj.items() if k not in ("created", "timings", "threads")}
-    if isinstance(obj, list):
-        return [_strip(v) for v in obj]
-    return obj
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -102,7 +94,7 @@ def test_a_batch_on_a_ray_cluster_survives_a_lost_node_and_reads_as_the_local_on
         for name in rec["outputs"]:
             a, b = (local / name).read_text(encoding="utf-8"), (ray_out / name).read_text(encoding="utf-8")
             if name.endswith(".json"):
-                assert _strip(json.loads(a)) == _strip(json.loads(b)), name
+                assert without_volatile(json.loads(a)) == without_volatile(json.loads(b)), name
             else:
                 assert a == b, name
     assert sorted(p.name for p in ray_out.iterdir()) == sorted(p.name for p in local.iterdir())
