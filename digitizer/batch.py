@@ -224,13 +224,13 @@ def run_page(task: PageTask, settings: BatchSettings) -> dict[str, Any]:
     files: dict[str, str] = {}
     if settings.return_outputs:
         files = {str(p.relative_to(outdir)): data for p, data in render_outputs(*args)}
-        written = [outdir / name for name in files]
+        outputs = list(files)
     else:
-        written = write_outputs(*args)
+        outputs = [str(p.relative_to(outdir)) for p in write_outputs(*args)]
     result = {
         "status": "done",
         "seconds": round(time.perf_counter() - t0, 3),
-        "outputs": [str(p.relative_to(outdir)) for p in written],
+        "outputs": outputs,
         "confidence": round(page.confidence, 4),
         "blocks": len(page.blocks),
     }

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from .errors import ExitCode, MissingDependencyError
-from .pool import LOAD_TIMEOUT, POLL, WorkerStartError, auto_page_timeout, resident_mb_of, run_task
+from .pool import LOAD_TIMEOUT, POLL, WorkerStartError, give_up_starting, page_seconds, resident_mb_of, run_task
 
 __all__ = ["RayPool", "import_ray"]
 
@@ -161,11 +161,6 @@ class RayPool(Generic[T]):
         except Exception:  # already gone
             pass
 
-    def _timeout(self, task: T) -> float:
-        if self.page_timeout is None:
-            return auto_page_timeout(getattr(task, "pixels", 0))
-        return self.page_timeout or math.inf
-
     # ------------------------------------------------------------ the run
 
     def run(self, tasks: Sequence[T], on_result: Callable[[T, dict[str, Any]], bool]) -> None:
@@ -183,7 +178,7 @@ class RayPool(Generic[T]):
                 for s in self.slots:
                     if s.ready and s.task is None and pending:
                         s.task, s.started = pending.popleft(), now
-                        s.deadline = now + self._timeout(s.task)
+                        s.deadline = now + page_seconds(self.page_timeout, s.task)
                         s.ref = s.actor.run.remote(s.task)
                 self._no_workers_left(pending)
                 refs = [s.ref for s in self.slots if s.task is not None] + [
@@ -252,10 +247,7 @@ class RayPool(Generic[T]):
         code = getattr(cause, "exit_code", None)
         self.start_failures += 1
         log.warning("a ray worker failed to start: %s", why)
-        if self.start_failures >= 2 or (code is not None and int(code) != int(ExitCode.FAILED)):
-            err = WorkerStartError(f"workers cannot start: {why}")
-            err.exit_code = ExitCode(int(code)) if code is not None else ExitCode.FAILED
-            raise err
+        give_up_starting(self.start_failures, why, int(code) if code is not None else int(ExitCode.FAILED))
         return None, True
 
     def _died(self, s: _Slot[T], exc: BaseException, pending: deque[T]) -> tuple[dict[str, Any] | None, bool]:

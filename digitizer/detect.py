@@ -155,7 +155,7 @@ def find_lines(
         # Body type can vanish in a 1024-pixel probe of a large scan, or its rows run together: look again at a
         # larger size.
         small = _small_type(probed)
-        if len(probed) < MIN_PROBE_LINES or small is None or small * PROBE_SIDE / side < PROBE_LIMIT_PX:
+        if len(probed) < MIN_PROBE_LINES or (small is not None and small * PROBE_SIDE / side < PROBE_LIMIT_PX):
             probed = probe_quads(engine, image, RESCUE_PROBE_SIDE)[0]
     det_scale = detection_scale(probed, requested_scale)
     if not probed and requested_scale == 0 and blank(image):

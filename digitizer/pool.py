@@ -28,7 +28,16 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from .errors import BadOptionError, DigitizerError, ExitCode
 
-__all__ = ["LOAD_TIMEOUT", "LocalPool", "WorkerStartError", "auto_page_timeout", "resident_mb_of", "run_task"]
+__all__ = [
+    "LOAD_TIMEOUT",
+    "LocalPool",
+    "WorkerStartError",
+    "auto_page_timeout",
+    "give_up_starting",
+    "page_seconds",
+    "resident_mb_of",
+    "run_task",
+]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +79,22 @@ def resident_mb_of(pid: int) -> float | None:
             return int(f.read().split()[1]) * _PAGE_SIZE / 2**20
     except (OSError, ValueError, IndexError):
         return None
+
+
+def page_seconds(page_timeout: float | None, task: Any) -> float:
+    """Seconds ``task`` may run: ``page_timeout``, 0 for no limit, None for ``auto_page_timeout`` of its pixels."""
+    if page_timeout is None:
+        return auto_page_timeout(getattr(task, "pixels", 0))
+    return page_timeout or math.inf
+
+
+def give_up_starting(failures: int, why: str, exit_code: int = int(ExitCode.FAILED)) -> None:
+    """After a worker failed to start (``failures`` in a row): two in a row, or one with a reason of its own (an
+    exit code other than plain failure: a model file missing, say), mean no worker can run."""
+    if failures >= 2 or exit_code != int(ExitCode.FAILED):
+        err = WorkerStartError(f"workers cannot start: {why}")
+        err.exit_code = ExitCode(exit_code)
+        raise err
 
 
 def run_task(work: Callable[[Any], dict[str, Any]], task: Any) -> dict[str, Any]:
@@ -183,20 +208,12 @@ class LocalPool(Generic[T]):
         w.proc.join(5)
         w.conn.close()
 
-    def _timeout(self, task: T) -> float:
-        if self.page_timeout is None:
-            return auto_page_timeout(task.pixels)
-        return self.page_timeout or math.inf
-
     def _start_failed(self, why: str, exit_code: int = int(ExitCode.FAILED)) -> None:
         """A worker died or gave up before it was ready: twice in a row, or with a reason of its own (an exit code
         other than plain failure: a model file missing, say), means no worker can run."""
         self.start_failures += 1
         log.warning("a worker failed to start: %s", why)
-        if self.start_failures >= 2 or exit_code != int(ExitCode.FAILED):
-            err = WorkerStartError(f"workers cannot start: {why}")
-            err.exit_code = ExitCode(exit_code)
-            raise err
+        give_up_starting(self.start_failures, why, exit_code)
 
     # ------------------------------------------------------------ the run
 
@@ -215,7 +232,7 @@ class LocalPool(Generic[T]):
                 for w in self.workers:
                     if w.ready and w.task is None and pending:
                         w.task, w.started, w.peak_mb = pending.popleft(), now, 0.0
-                        w.deadline = now + self._timeout(w.task)
+                        w.deadline = now + page_seconds(self.page_timeout, w.task)
                         try:
                             w.conn.send(w.task)
                         except OSError:
