@@ -16,10 +16,10 @@ $(STAMP): pyproject.toml
 	    fonts-liberation2) \
 	  || echo "warning: could not install the fonts; synthetic-page tests will be skipped"; \
 	fi
-	@if ! command -v tesseract >/dev/null 2>&1; then \
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>&1 | grep -q chi_sim_vert; then \
 	  echo "installing tesseract-ocr (Debian) for the bench's comparison"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng \
-	    tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert) \
+	    tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert tesseract-ocr-chi-sim-vert) \
 	  || echo "warning: could not install tesseract-ocr; the bench will leave Tesseract out"; \
 	fi
 	@if ! command -v chromium >/dev/null 2>&1; then \

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 #: Tesseract language per ground-truth language; the rest read as English (Latin script).
-TESSERACT_LANGS = {"zh": "chi_sim", "en": "eng", "de": "deu"}
+TESSERACT_LANGS = {
+    "zh": "chi_sim",
+    "en": "eng",
+    "de": "deu",
+    # Vertical pages: the vertical model first (Tesseract's own advice for pages set top to bottom), the
+    # horizontal one beside it for the heads and ads set across.
+    "zh-vert-hant": "chi_tra_vert+chi_tra",
+    "zh-vert-hans": "chi_sim_vert+chi_sim",
+}
 
 
 def raw_result(res: Any) -> tuple[str, dict[str, Any]]:
@@ -52,8 +60,8 @@ def tesseract_page(path: Path, lang: str, timeout: float = 1800) -> dict[str, An
     """Tesseract on one page (``--psm 3``): seconds, text (a line per line, a blank line between blocks), and
     its blocks of lines with boxes."""
     code = TESSERACT_LANGS.get(lang, "eng")
-    if code not in _langs():
-        code = "eng"
+    have = _langs()
+    code = "+".join(c for c in code.split("+") if c in have) or "eng"
     t = time.perf_counter()
     r = subprocess.run(
         ["tesseract", str(path), "-", "--psm", "3", "-l", code, "tsv"],

@@ -58,9 +58,11 @@ def targets(kind: str, gt: GroundTruth, s: dict[str, dict[str, Any]]) -> dict[st
         out["cer_order ≤ Tesseract"] = ours["cer_order"] <= tess["cer_order"]
     if recall in ours and recall in raw:
         out[f"{recall} ≥ raw − 0.005"] = ours[recall] >= raw[recall] - 0.005
-    if kind == "historical" and gt.lang == "zh":
+    if kind in ("historical", "vertical") and gt.lang == "zh":
         out["cer ≤ 1.5(1−recall)+0.02"] = ours["cer_order"] <= 1.5 * (1 - ours["char_recall"]) + 0.02
         out["intact ≥ 0.9"] = ours["intact"] >= 0.9
+    if kind == "vertical":
+        out["order ≥ 0.95"] = ours["order"] >= 0.95
     if "region_order" in ours and "region_order" in tess:
         out["region_order ≥ Tesseract"] = ours["region_order"] >= tess["region_order"]
     if "lines_across" in ours and not gt.ordered:
@@ -71,7 +73,7 @@ def targets(kind: str, gt: GroundTruth, s: dict[str, dict[str, Any]]) -> dict[st
 def summarize(pages: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Medians of time per reader over the real pages and the historical ones, and the targets met."""
     out: dict[str, Any] = {}
-    for kind in ("historical", "real"):
+    for kind in ("historical", "vertical", "real"):
         sub = [p for p in pages.values() if p["kind"] == kind]
         if not sub:
             continue
@@ -97,7 +99,9 @@ def render(hard: dict[str, Any]) -> list[str]:
         "",
         "Generated historical pages (`digitizer synth --style historical`: 6-9 justified columns of small type, "
         "narrow gutters, thin/faint/broken rules, spanning heads, L-shaped articles, drop capitals, small ads, a fold, "
-        "torn edges, a dark scanner border, pencil, stains, greyscale JPEG or bitonal TIFF) with exact ground truth, "
+        "torn edges, a dark scanner border, pencil, stains, greyscale JPEG or bitonal TIFF), generated vertical "
+        "Chinese pages (`--style vertical`: tiers of ruled-off articles set top to bottom, traditional and "
+        "simplified, heads down or across, boxed ads, aged the same way), each with exact ground truth, "
         "and the real tuning scans of `../shared/eval/real_news` (where present) with the ground truth each has. "
         f"Each page read by the digitizer (`balanced`), raw RapidOCR and {hard.get('tesseract', 'Tesseract')} "
         "(`--psm 3`, the page's language) in the same run, one after the other. Scores as `digitizer eval`: on "
@@ -105,7 +109,12 @@ def render(hard: dict[str, Any]) -> list[str]:
         "ground truth with unreadable Fraktur (NZZ) the region order from geometry.",
         "",
     ]
-    for kind, title in (("historical", "Generated historical pages"), ("real", "Real scans")):
+    kinds = (
+        ("historical", "Generated historical pages"),
+        ("vertical", "Generated vertical Chinese pages (Tesseract: the `_vert` model with the horizontal one)"),
+        ("real", "Real scans"),
+    )
+    for kind, title in kinds:
         sub = {k: v for k, v in pages.items() if v["kind"] == kind}
         if not sub:
             continue

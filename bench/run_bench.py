@@ -353,6 +353,10 @@ def run_hard(a: argparse.Namespace, hist_dir: Path) -> dict[str, Any]:
         print(f"generating {a.historical} historical pages into {hist_dir}", file=sys.stderr)
         for scan in generate(hist_dir, count=a.historical, seed=a.seed, style="historical"):
             todo.append(("historical", scan.stem, scan, scan.with_name(scan.stem + ".gt.json")))
+    if a.vertical:
+        print(f"generating {a.vertical} vertical pages into {hist_dir}", file=sys.stderr)
+        for scan in generate(hist_dir, count=a.vertical, seed=a.seed, style="vertical"):
+            todo.append(("vertical", scan.stem, scan, scan.with_name(scan.stem + ".gt.json")))
     if a.real_news.is_dir():
         todo += [("real", name, scan, gt) for name, scan, gt in hard_pages.real_pages(a.real_news)]
     print(f"hard pages: {len(todo)}, read by balanced and raw RapidOCR in turns, then Tesseract", file=sys.stderr)
@@ -364,7 +368,8 @@ def run_hard(a: argparse.Namespace, hist_dir: Path) -> dict[str, Any]:
         results = {cfg: runs[cfg]["pages"][str(scan)] for cfg in ("balanced", "raw-rapidocr")}
         if tess:
             print(f"  tesseract: {name}", file=sys.stderr)
-            results["tesseract"] = baselines.tesseract_page(scan, gt.lang)
+            lang = f"zh-vert-{name.split('_')[1]}" if kind == "vertical" else gt.lang
+            results["tesseract"] = baselines.tesseract_page(scan, lang)
         scores = {r: hard_pages.score(gt, res) for r, res in results.items()}
         pages[name] = {
             "kind": kind,
@@ -415,6 +420,7 @@ def main() -> None:
     ap.add_argument("--batch-pages", type=int, default=30, help="pages for the batch throughput figures (0: skip)")
     ap.add_argument("--corpus", type=Path, default=ROOT / "bench" / "corpus")
     ap.add_argument("--historical", type=int, default=6, help="generated historical pages (0: none)")
+    ap.add_argument("--vertical", type=int, default=4, help="generated vertical Chinese pages (0: none)")
     ap.add_argument(
         "--real-news",
         type=Path,
@@ -422,6 +428,9 @@ def main() -> None:
         help="real scans with ground truth beside them (skipped where absent)",
     )
     ap.add_argument("--only-hard", action="store_true", help="only the historical and real pages")
+    ap.add_argument(
+        "--only-vertical", action="store_true", help="only the generated vertical pages (VERTICAL.md, vertical.json)"
+    )
     ap.add_argument("--only-batch", action="store_true", help="only batch throughput, local and Ray executors")
     ap.add_argument("--out", type=Path, default=ROOT / "bench")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
@@ -440,13 +449,16 @@ def main() -> None:
     from digitizer.evaluate import score_page
     from digitizer.synth import generate
 
-    if a.only_hard:
-        hard = run_hard(a, a.corpus.parent / "corpus_historical")
+    if a.only_hard or a.only_vertical:
+        name, flag = ("vertical", "--only-vertical") if a.only_vertical else ("hard", "--only-hard")
+        if a.only_vertical:
+            a.historical, a.real_news = 0, Path("/nonexistent")
+        hard = run_hard(a, a.corpus.parent / f"corpus_{name}")
         a.out.mkdir(parents=True, exist_ok=True)
-        (a.out / "hard.json").write_text(json.dumps(hard, ensure_ascii=False, indent=1))
-        section = f"# Hard pages (`--only-hard`)\n\nMachine: {_machine()}. Date: {time.strftime('%Y-%m-%d')}.\n"
-        (a.out / "HARD.md").write_text(section + "\n".join(hard_pages.render(hard)) + "\n")
-        print((a.out / "HARD.md").read_text())
+        (a.out / f"{name}.json").write_text(json.dumps(hard, ensure_ascii=False, indent=1))
+        section = f"# {name.title()} pages (`{flag}`)\n\nMachine: {_machine()}. Date: {time.strftime('%Y-%m-%d')}.\n"
+        (a.out / f"{name.upper()}.md").write_text(section + "\n".join(hard_pages.render(hard)) + "\n")
+        print((a.out / f"{name.upper()}.md").read_text())
         return
 
     corpus = a.corpus
@@ -526,7 +538,7 @@ def main() -> None:
     if a.batch_pages:
         results["batch"] = run_batches(corpus, a.batch_pages)
 
-    if a.historical or a.real_news.is_dir():
+    if a.historical or a.vertical or a.real_news.is_dir():
         results["hard"] = run_hard(a, a.corpus.parent / "corpus_historical")
 
     a.out.mkdir(parents=True, exist_ok=True)

@@ -438,11 +438,12 @@ def eval_cmd(gt_dir: Path, pred_dir: Path, as_json: bool, loose: bool) -> None:
 @click.option("--lang", type=click.Choice(["zh", "en", "mixed"]), default="mixed", show_default=True)
 @click.option(
     "--style",
-    type=click.Choice(["modern", "historical"]),
+    type=click.Choice(["modern", "historical", "vertical"]),
     default="modern",
     show_default=True,
     help="historical: 6-9 columns of small old type, faint or broken rules, a fold, torn edges, a dark scanner "
-    "border, pencil marks; greyscale JPEG or bitonal TIFF.",
+    "border, pencil marks; greyscale JPEG or bitonal TIFF. vertical: Chinese set top to bottom in tiers of "
+    "ruled-off articles, traditional and simplified, aged like historical (--lang is ignored).",
 )
 @_handle_errors
 def synth(outdir: Path, count: int, seed: int, lang: str, style: str) -> None:

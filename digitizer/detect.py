@@ -8,6 +8,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from .geometry import line_areas
 from .ocr import OcrEngine
 from .ocr.base import OcrLine
 from .resample import shrink
@@ -92,13 +93,17 @@ def detection_scale(lines: list[np.ndarray], requested: float = 0.0) -> float:
 
 
 def _small_type(lines: list[np.ndarray]) -> float | None:
-    """The height of the smallest common type among ``lines`` (the 5th percentile of the heights of lines
-    longer than high), or None when there are too few such lines to tell."""
-    hs = [
-        float(np.linalg.norm(q[0] - q[3]))
-        for q in lines
-        if np.linalg.norm(q[0] - q[1]) > 2 * np.linalg.norm(q[0] - q[3])
-    ]
+    """The size of the smallest common type among ``lines`` (the 5th percentile of the heights of lines
+    longer than high; on a page mostly of vertical type, of the widths of its columns), or None when there are
+    too few such lines to tell."""
+    across, down = line_areas(lines)
+    hs = []
+    for q in lines:
+        length, size = float(np.linalg.norm(q[0] - q[1])), float(np.linalg.norm(q[0] - q[3]))
+        if down > across:
+            length, size = size, length  # a column of vertical type: its width is the type's size
+        if length > 2 * size:
+            hs.append(size)
     return float(np.percentile(hs, 5)) if len(hs) >= MIN_PROBE_LINES else None
 
 

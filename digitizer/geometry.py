@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["Box", "area", "inside", "iou", "overlap", "quad_box", "runs", "share_inside", "union"]
+__all__ = ["Box", "area", "inside", "iou", "line_areas", "overlap", "quad_box", "runs", "share_inside", "union"]
 
 #: An axis-aligned box, ``(x0, y0, x1, y1)`` in pixels.
 Box = tuple[float, float, float, float]
@@ -63,3 +63,17 @@ def runs(flags: np.ndarray) -> list[tuple[int, int]]:
     f = np.concatenate(([False], np.asarray(flags, bool), [False]))
     edges = np.flatnonzero(f[1:] != f[:-1])
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def line_areas(quads: Iterable[np.ndarray]) -> tuple[float, float]:
+    """Total area of the text-line quads (clockwise from top left) that run across (over 1.5 times as long as
+    high) and of those that run down (over 1.5 times as high as long); squarish ones count in neither."""
+    across = down = 0.0
+    for q in quads:
+        w = float(np.linalg.norm(q[0] - q[1]))
+        h = float(np.linalg.norm(q[0] - q[3]))
+        if w > 1.5 * h:
+            across += w * h
+        elif h > 1.5 * w:
+            down += w * h
+    return across, down

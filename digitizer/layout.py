@@ -469,7 +469,7 @@ def _in_vertical_block(ln: TLine, lines: list[TLine]) -> bool:
     if not ln.vertical:
         return False
     for o in lines:
-        if o is ln or not o.vertical or abs(o.h - ln.h) > 0.25 * ln.h:
+        if o is ln or not o.vertical or abs(o.h - ln.h) > 0.2 * ln.h:
             continue
         gap = max(o.box[0] - ln.box[2], ln.box[0] - o.box[2])
         if gap < 1.5 * ln.h and overlap(o.box[1], o.box[3], ln.box[1], ln.box[3]) > 0.5 * min(o.length, ln.length):

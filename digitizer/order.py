@@ -355,17 +355,34 @@ def _mostly_vertical(atoms: list[Atom]) -> bool:
 
 
 def _vertical_columns(atoms: list[Atom]) -> list[Atom]:
-    """Columns of vertical text read right to left, each top to bottom (short pieces join their column)."""
+    """Columns of vertical text read right to left, each top to bottom (short pieces join their column); a line
+    across (a head over an article's columns) is read before the first column under it.
+
+    A piece joins a column whose centre lies within 0.4 of their widths of its own: columns set close have
+    boxes that overlap (the detector pads them), so overlap alone would run neighbours together.
+    """
+    across = [a for a in atoms if not (a.kind == "line" and a.lines[0].vertical)]
     cols: list[list[Atom]] = []
-    for a in sorted(atoms, key=lambda a: -(a.box[0] + a.box[2]) / 2):
+    for a in sorted((a for a in atoms if a not in across), key=lambda a: -(a.box[0] + a.box[2]) / 2):
+        ca, wa = (a.box[0] + a.box[2]) / 2, a.box[2] - a.box[0]
         for col in cols:
-            c0, c1 = min(x.box[0] for x in col), max(x.box[2] for x in col)
-            if min(c1, a.box[2]) - max(c0, a.box[0]) > 0.5 * min(c1 - c0, a.box[2] - a.box[0]):
+            cc = float(np.median([(x.box[0] + x.box[2]) / 2 for x in col]))
+            wc = float(np.median([x.box[2] - x.box[0] for x in col]))
+            if abs(ca - cc) < 0.4 * min(wa, wc):
                 col.append(a)
                 break
         else:
             cols.append([a])
-    return [a for col in cols for a in sorted(col, key=lambda a: a.box[1])]
+    out = [a for col in cols for a in sorted(col, key=lambda a: a.box[1])]
+    for h in sorted(across, key=lambda a: (a.box[1], -a.box[2])):
+        under = [
+            k for k, a in enumerate(out) if a.box[1] >= h.box[1] and min(a.box[2], h.box[2]) > max(a.box[0], h.box[0])
+        ]
+        if under:
+            out.insert(min(under), h)
+        else:  # beside the columns: in its place from the right
+            out.insert(sum(1 for a in out if (a.box[0] + a.box[2]) / 2 > (h.box[0] + h.box[2]) / 2), h)
+    return out
 
 
 def _cuts_around(a: Atom, atoms: list[Atom], ext: Box) -> list[float]:
@@ -581,6 +598,7 @@ def _paragraphs(seq: list[TLine], lay: Layout, vocab: set[str]) -> list[WorkBloc
         return []
     body = lay.body_h
     edges = _column_edges(seq, body)
+    vedges = _vertical_edges(seq)
     blocks: list[WorkBlock] = []
     cur: list[TLine] = []
     cur_kind = ""
@@ -604,8 +622,10 @@ def _paragraphs(seq: list[TLine], lay: Layout, vocab: set[str]) -> list[WorkBloc
         if prev is not None and cur and kind == cur_kind:
             if kind == "para" and not ln.vertical and not prev.vertical:
                 new = _para_break(prev, ln, edges, body)
+            elif kind == "para" and ln.vertical and prev.vertical:
+                new = _vertical_break(prev, ln, vedges)
             elif kind == "para":
-                new = prev.vertical != ln.vertical
+                new = True
             elif kind in ("headline", "subtitle", "heading", "caption", "byline", "section"):
                 # A multi-line title: the next line sits right under the last one.
                 gap = ln.box[1] - prev.box[3]
@@ -617,6 +637,29 @@ def _paragraphs(seq: list[TLine], lay: Layout, vocab: set[str]) -> list[WorkBloc
         prev = ln
     flush()
     return blocks
+
+
+def _vertical_edges(lines: list[TLine]) -> dict[int, tuple[float, float]]:
+    """Per leaf region: the top and the foot of its columns of vertical body text (where their long columns
+    start and end: a short column or one set in starts or ends inside them)."""
+    tops: dict[int, list[float]] = {}
+    foots: dict[int, list[float]] = {}
+    for ln in lines:
+        if ln.vertical and ln.kind == "text":
+            tops.setdefault(ln.column, []).append(ln.box[1])
+            foots.setdefault(ln.column, []).append(ln.box[3])
+    return {k: (float(np.percentile(tops[k], 10)), float(np.percentile(foots[k], 90))) for k in tops}
+
+
+def _vertical_break(prev: TLine, ln: TLine, edges: dict[int, tuple[float, float]]) -> bool:
+    """Whether the column ``ln`` starts a new paragraph after the column ``prev``: it starts set in (an indent)
+    or ``prev`` ends short of its region's foot. A piece of the same column (the detector split it) goes on."""
+    w = max(4.0, min(ln.h, prev.h))
+    if abs((ln.box[0] + ln.box[2]) - (prev.box[0] + prev.box[2])) < 0.8 * w:
+        return ln.box[1] - prev.box[3] > 1.2 * w
+    top, _ = edges.get(ln.column, (ln.box[1], ln.box[3]))
+    _, foot = edges.get(prev.column, (prev.box[1], prev.box[3]))
+    return ln.box[1] - top > 0.7 * w or foot - prev.box[3] > 1.1 * w
 
 
 def _para_break(prev: TLine, ln: TLine, edges: dict[int, tuple[float, float]], body: float) -> bool:

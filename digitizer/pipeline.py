@@ -20,8 +20,10 @@ from .columns import cut_at_separators, find_separators, separator_boxes
 from .config import Options
 from .detect import find_lines, probe_lines, read_confidence, read_lines
 from .errors import BadOptionError
+from .geometry import line_areas
 from .layout import segment, split_at_gutters
 from .load import PageImage, check_page_size, load_pages
+from .marks import add_vertical_marks
 from .memory import release_freed_memory
 from .model import Document, Page
 from .ocr import OcrEngine, get_engine
@@ -95,12 +97,16 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
         grey, mask = inked.result()
     # Columns from the page itself: lines cut where they cross a gutter or rule that runs down many rows, then
     # where a line's own gap looks like a gutter.
-    seps = find_separators(mask, found)
+    # On a page of vertical type the white between its columns runs down every tier: columns are the lines
+    # themselves there, and the page's rules cut it into articles (``order.py``).
+    across, down = line_areas(found)
+    seps = find_separators(mask, found) if down <= across else []
     found = cut_at_separators(mask, found, seps)
     quads = split_at_gutters(mask, found)
     timings["detect"] = time.perf_counter() - t
     t = time.perf_counter()
     ocr_lines = read_lines(engine, st.image, quads)
+    add_vertical_marks(ocr_lines, mask)
     timings["recognize"] = time.perf_counter() - t
     t = time.perf_counter()
     lang = opts.lang if opts.lang != "auto" else detect_lang([ln.text for ln in ocr_lines])

@@ -268,10 +268,13 @@ def generate(
     outdir: Path, count: int = 3, seed: int = 0, lang: str = "mixed", clean: bool = False, style: str = "modern"
 ) -> list[Path]:
     """Write ``count`` aged pages and their ``.gt.json`` files; returns the image paths. ``style``: ``modern``
-    (JPEG, 3-6 columns) or ``historical`` (6-9 columns of small old type, greyscale JPEG or bitonal TIFF)."""
+    (JPEG, 3-6 columns), ``historical`` (6-9 columns of small old type, greyscale JPEG or bitonal TIFF) or
+    ``vertical`` (Chinese set top to bottom, traditional and simplified in turn, aged like ``historical``)."""
     outdir.mkdir(parents=True, exist_ok=True)
     if style == "historical":
         return _generate_historical(outdir, count, seed, lang)
+    if style == "vertical":
+        return _generate_vertical(outdir, count, seed)
     paths = []
     for i in range(count):
         s = seed * 1000 + i
@@ -302,23 +305,42 @@ def generate(
 
 
 def _generate_historical(outdir: Path, count: int, seed: int, lang: str) -> list[Path]:
-    from .historical import age_historical, render_historical
+    from .historical import render_historical
 
     paths = []
     for i in range(count):
         s = seed * 1000 + i
         lg = lang if lang != "mixed" else ("zh", "en")[i % 2]
         img, gt = render_historical(s, lg)
-        arr, gt, bitonal = age_historical(img, gt, s, bitonal=i % 3 == 2)  # a third bitonal, both languages
-        stem = f"hist_{lg}_{s:05d}"
-        dpi = (gt["dpi"], gt["dpi"])
-        if bitonal:
-            p = outdir / f"{stem}.tif"
-            Image.fromarray(arr).convert("1").save(p, compression="group4", dpi=dpi)
-        else:
-            p = outdir / f"{stem}.jpg"
-            Image.fromarray(arr).save(p, quality=random.Random(s).randint(70, 90), dpi=dpi)
-        gt["image"] = p.name
-        (outdir / f"{stem}.gt.json").write_text(json.dumps(gt, ensure_ascii=False, indent=1), encoding="utf-8")
-        paths.append(p)
+        paths.append(_save_aged(outdir, f"hist_{lg}_{s:05d}", img, gt, s, bitonal=i % 3 == 2))
     return paths
+
+
+def _generate_vertical(outdir: Path, count: int, seed: int) -> list[Path]:
+    from .vertical import render_vertical
+
+    paths = []
+    for i in range(count):
+        s = seed * 1000 + i
+        script = ("hant", "hans")[i % 2]
+        img, gt = render_vertical(s, script)
+        paths.append(_save_aged(outdir, f"vert_{script}_{s:05d}", img, gt, s, bitonal=i % 3 == 2))
+    return paths
+
+
+def _save_aged(outdir: Path, stem: str, img: Image.Image, gt: dict, s: int, bitonal: bool) -> Path:
+    """Age a clean old-style page like a scan and save it (greyscale JPEG, or bitonal G4 TIFF) beside its
+    ``.gt.json``; a third of the pages are bitonal, in every language and script."""
+    from .historical import age_historical
+
+    arr, gt, bitonal = age_historical(img, gt, s, bitonal=bitonal)
+    dpi = (gt["dpi"], gt["dpi"])
+    if bitonal:
+        p = outdir / f"{stem}.tif"
+        Image.fromarray(arr).convert("1").save(p, compression="group4", dpi=dpi)
+    else:
+        p = outdir / f"{stem}.jpg"
+        Image.fromarray(arr).save(p, quality=random.Random(s).randint(70, 90), dpi=dpi)
+    gt["image"] = p.name
+    (outdir / f"{stem}.gt.json").write_text(json.dumps(gt, ensure_ascii=False, indent=1), encoding="utf-8")
+    return p
