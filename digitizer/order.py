@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .geometry import Box, area, union
+from .geometry import Box, area, line_areas, union
 from .layout import Layout, TLine
 from .ocr.base import CharBox, OcrLine
 from .script import is_wide
@@ -106,6 +106,9 @@ class _Cutter:
         self.lay = lay
         self.body = lay.body_h
         self.leaf = 0
+        across, down = line_areas(ln.ocr.quad for ln in lay.lines)
+        #: A page set mostly top to bottom: whatever stands side by side on it is read from the right.
+        self.vertical = down > across
 
     def cut(self, atoms: list[Atom]) -> list[Atom]:
         if len(atoms) <= 1 or self._one_line(atoms):
@@ -236,7 +239,7 @@ class _Cutter:
         ordered: list[list[Atom]] = []
         run: list[list[Atom]] = []
         for g in groups:
-            if _mostly_vertical(g):
+            if self.vertical or _mostly_vertical(g):
                 run.append(g)
                 continue
             ordered.extend(run[::-1])
@@ -315,7 +318,8 @@ class _Cutter:
 
     def _leaf(self, atoms: list[Atom]) -> list[Atom]:
         self.leaf += 1
-        if atoms and _mostly_vertical(atoms):
+        mixed = self.vertical and all(a.kind == "line" for a in atoms) and any(a.lines[0].vertical for a in atoms)
+        if atoms and (mixed or _mostly_vertical(atoms)):
             atoms = _vertical_columns(atoms)
         else:
             atoms = self._join_rows(_rows(atoms))

@@ -112,7 +112,8 @@ class _VPage:
         """A paragraph down the columns centred at ``cols`` (right to left) from column ``ci``, as far as it
         fits; returns the next free column, the boxes of the columns it took and the text set."""
         per = max(1, int((bottom - top) // self.adv))
-        i, boxes = 0, []
+        i = 0
+        boxes: list[Box] = []
         while i < len(text) and ci < len(cols):
             skip = self.indent if not boxes and per > self.indent + 2 else 0
             end = i + per - skip
