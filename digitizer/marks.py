@@ -20,8 +20,9 @@ __all__ = ["add_vertical_marks"]
 #: smaller is a speck.
 MARK_MAX = 0.5
 MARK_MIN = 0.18
-#: A mark's ink, in square character sizes (a stop's ring 0.04, a comma 0.05; a worn stroke's specks 0.01).
-MARK_INK = 0.02
+#: A mark's ink, in square character sizes (a stop's ring 0.025-0.04, a comma 0.05; specks of a worn stroke,
+#: which ``MARK_MIN`` mostly keeps out, 0.01).
+MARK_INK = 0.015
 #: Ink (share of pixels) allowed in the rest of a mark's cell, below and beside it: a dot of a character
 #: (the three of 氵, say) has the rest of the character right there (0.10-0.30 on the tuning pages, where a
 #: mark's cell holds 0.01-0.03: the next character's first pixels).
@@ -32,10 +33,11 @@ _PUNCT = set("，。、,.:;：；！？!?")
 
 
 def _pitch(ln: OcrLine, box: tuple[int, int, int, int]) -> float:
-    """The line's character pitch down the column: from its characters' centres, else its width."""
+    """The line's character pitch down the column: the median step between its characters' centres (a mark the
+    recognizer passed over makes one step two), else its width."""
     centres = sorted(float(c.quad[:, 1].mean()) for c in ln.chars if not c.text.isspace())
     if len(centres) >= 3:
-        return (centres[-1] - centres[0]) / (len(centres) - 1)
+        return float(np.median(np.diff(centres)))
     return 0.8 * (box[2] - box[0])
 
 

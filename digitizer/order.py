@@ -106,9 +106,8 @@ class _Cutter:
         self.lay = lay
         self.body = lay.body_h
         self.leaf = 0
-        across, down = line_areas(ln.ocr.quad for ln in lay.lines)
         #: A page set mostly top to bottom: whatever stands side by side on it is read from the right.
-        self.vertical = down > across
+        self.vertical = _vertical_page(lay)
 
     def cut(self, atoms: list[Atom]) -> list[Atom]:
         if len(atoms) <= 1 or self._one_line(atoms):
@@ -349,6 +348,12 @@ class _Cutter:
         return out
 
 
+def _vertical_page(lay: Layout) -> bool:
+    """A page set mostly top to bottom: more of its lines' area runs down than across."""
+    across, down = line_areas(ln.ocr.quad for ln in lay.lines)
+    return down > across
+
+
 def _mostly_vertical(atoms: list[Atom]) -> bool:
     """Text set top to bottom: most of the line atoms (by area) are vertical lines."""
     lines = [a for a in atoms if a.kind == "line"]
@@ -460,8 +465,10 @@ def _rows(atoms: list[Atom]) -> list[Atom]:
 
 def reading_order(lay: Layout) -> tuple[list[TLine], list[Atom], list[TLine], list[TLine]]:
     """Order the page's atoms; returns (header lines, ordered body atoms, footer lines, all lines)."""
-    header = sorted([ln for ln in lay.lines if ln.kind == "header"], key=lambda ln: ln.box[0])
-    footer = sorted([ln for ln in lay.lines if ln.kind == "footer"], key=lambda ln: ln.box[0])
+    # A running head's parts side by side: from the left, or from the right on a page set top to bottom.
+    side = -1 if _vertical_page(lay) else 1
+    header = sorted([ln for ln in lay.lines if ln.kind == "header"], key=lambda ln: side * ln.box[0])
+    footer = sorted([ln for ln in lay.lines if ln.kind == "footer"], key=lambda ln: side * ln.box[0])
     atoms: list[Atom] = []
     for i, f in enumerate(lay.frames):
         inside = [ln for ln in lay.lines if ln.frame == i]

@@ -269,7 +269,8 @@ def generate(
 ) -> list[Path]:
     """Write ``count`` aged pages and their ``.gt.json`` files; returns the image paths. ``style``: ``modern``
     (JPEG, 3-6 columns), ``historical`` (6-9 columns of small old type, greyscale JPEG or bitonal TIFF) or
-    ``vertical`` (Chinese set top to bottom, traditional and simplified in turn, aged like ``historical``)."""
+    ``vertical`` (Chinese set top to bottom, traditional and simplified in turn, every fourth a sheet of two pages
+    side by side, aged like ``historical``)."""
     outdir.mkdir(parents=True, exist_ok=True)
     if style == "historical":
         return _generate_historical(outdir, count, seed, lang)
@@ -323,8 +324,10 @@ def _generate_vertical(outdir: Path, count: int, seed: int) -> list[Path]:
     for i in range(count):
         s = seed * 1000 + i
         script = ("hant", "hans")[i % 2]
-        img, gt = render_vertical(s, script)
-        paths.append(_save_aged(outdir, f"vert_{script}_{s:05d}", img, gt, s, bitonal=i % 3 == 2))
+        sheet = i % 4 == 3  # every fourth a sheet of two pages side by side
+        img, gt = render_vertical(s, script, spread=sheet)
+        stem = f"vert_{script}_{s:05d}" + ("_sheet" if sheet else "")
+        paths.append(_save_aged(outdir, stem, img, gt, s, bitonal=i % 3 == 2))
     return paths
 
 

@@ -35,14 +35,14 @@ _NAMES = {
 class _VPage:
     """The page being set: its image, type sizes, faces, and the blocks in reading order."""
 
-    def __init__(self, seed: int, script: str) -> None:
+    def __init__(self, seed: int, script: str, max_width: int = MAX_WIDTH, text_seed: int | None = None) -> None:
         rng = self.rng = random.Random(seed)
         self.script = script
         dpi: float = rng.choice([150, 200, 300])
         body = rng.uniform(8.0, 10.5) * dpi / 72
         w_em = rng.uniform(80, 130)
-        if body * w_em > MAX_WIDTH:
-            dpi, body = dpi * MAX_WIDTH / (body * w_em), MAX_WIDTH / w_em
+        if body * w_em > max_width:
+            dpi, body = dpi * max_width / (body * w_em), max_width / w_em
         b = self.b = max(14, round(body))
         self.dpi = round(dpi * b / body)
         self.w = round(b * w_em)
@@ -62,6 +62,8 @@ class _VPage:
         rule = rng.random()
         self.rule_grey = 0 if rule < 0.5 else rng.choice([60, 110])
         self.rule_broken = rng.choice([0.0, 0.0, 0.2])
+        if text_seed is not None:  # the same paper's type and page size, other news (a sheet's second page)
+            self.rng = random.Random(text_seed)
 
     def font(self, path: str, size: float) -> ImageFont.FreeTypeFont:
         key = (path, max(8, int(size)))
@@ -246,10 +248,28 @@ class _VPage:
                 self.ad_box(left, xr, y0 + k * step + (b * 0.3 if k else 0), y0 + (k + 1) * step)
 
 
-def render_vertical(seed: int, script: str) -> tuple[Image.Image, dict[str, Any]]:
+def render_vertical(seed: int, script: str, spread: bool = False) -> tuple[Image.Image, dict[str, Any]]:
     """Render one clean vertical page (greyscale) and its ground truth (boxes in the clean page's pixels);
-    ``script``: ``hant`` (traditional) or ``hans`` (simplified)."""
-    p = _VPage(seed, script)
+    ``script``: ``hant`` (traditional) or ``hans`` (simplified). ``spread``: a sheet of two such pages side by
+    side, as a tabloid sheet is scanned whole, the right-hand page read first."""
+    if spread:
+        return _spread(seed, script)
+    return _render(_VPage(seed, script))
+
+
+def _spread(seed: int, script: str) -> tuple[Image.Image, dict[str, Any]]:
+    right, gt_r = _render(_VPage(seed, script, MAX_WIDTH // 2))
+    left, gt_l = _render(_VPage(seed, script, MAX_WIDTH // 2, text_seed=seed + 7919))
+    gap = round(right.width * random.Random(seed).uniform(0.01, 0.04))
+    sheet = Image.new("L", (left.width + gap + right.width, right.height), 255)
+    sheet.paste(left, (0, 0))
+    sheet.paste(right, (left.width + gap, 0))
+    dx = left.width + gap
+    moved = [{**b, "boxes": [(x0 + dx, y0, x1 + dx, y1) for x0, y0, x1, y1 in b["boxes"]]} for b in gt_r["blocks"]]
+    return sheet, {**gt_r, "spread": True, "blocks": moved + gt_l["blocks"]}
+
+
+def _render(p: _VPage) -> tuple[Image.Image, dict[str, Any]]:
     y = p.masthead()
     bottom = p.h - p.m
     n = p.rng.randint(2, 4)
@@ -262,7 +282,7 @@ def render_vertical(seed: int, script: str) -> tuple[Image.Image, dict[str, Any]
     gt = {
         "lang": "zh",
         "kind": "vertical",
-        "script": script,
+        "script": p.script,
         "dpi": p.dpi,
         "blocks": [{"type": b.type, "text": b.text, "boxes": b.boxes} for b in p.blocks],
     }
