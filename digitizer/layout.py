@@ -161,7 +161,7 @@ def _set_text(box: Box, lines: list[TLine]) -> bool:
     if not inside:
         return False
     cover = sum((ln.box[2] - ln.box[0]) * (ln.box[3] - ln.box[1]) for ln in inside) / max(1.0, area(box))
-    long = sum(1 for ln in inside if ln.box[2] - ln.box[0] > 4 * (ln.box[3] - ln.box[1]))
+    long = sum(1 for ln in inside if ln.length > 4 * ln.h)  # across or down: columns of vertical type too
     conf = float(np.median([ln.ocr.confidence for ln in inside]))
     return cover >= 0.5 and long >= 0.6 * len(inside) and conf >= 0.5
 

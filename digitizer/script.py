@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["detect_lang", "is_han", "is_hanzi", "is_wide", "rare_hanzi"]
+__all__ = ["detect_lang", "han_forms", "is_han", "is_hanzi", "is_wide", "rare_hanzi"]
 
 
 def is_wide(ch: str) -> bool:
@@ -35,6 +35,26 @@ def rare_hanzi(ch: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+def _encodes(ch: str, codec: str) -> bool:
+    try:
+        ch.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def han_forms(text: str) -> tuple[int, int]:
+    """How many characters of ``text`` are traditional forms only (in Big5, not in GB 2312) and how many are
+    simplified forms only (in GB 2312, not in Big5); characters both sets share count in neither."""
+    trad = simp = 0
+    for ch in text:
+        if is_han(ch):
+            gb, big5 = _encodes(ch, "gb2312"), _encodes(ch, "big5")
+            trad += big5 and not gb
+            simp += gb and not big5
+    return trad, simp
 
 
 def detect_lang(texts: list[str]) -> str:
