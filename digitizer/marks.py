@@ -42,15 +42,19 @@ def _pitch(ln: OcrLine, box: tuple[int, int, int, int]) -> float:
 
 
 def _kind(blob: np.ndarray) -> str:
-    """Which mark a blob is: a ring is a stop; a comma runs down further than across; else an enumeration comma."""
-    contours, hierarchy = cv2.findContours(blob, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    """Which mark a blob is: a ring is a stop; a stroke whose foot runs right of its head is an enumeration
+    comma (、); anything else a comma (its tail runs down to the left, or too few pixels to tell)."""
+    _, hierarchy = cv2.findContours(blob, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if hierarchy is not None and any(h[3] >= 0 for h in hierarchy[0]):
         return "。"
     h, w = blob.shape
-    fill = float(blob.mean() / 255)
-    if 0.75 < w / max(1, h) < 1.33 and fill < 0.55:
+    if 0.75 < w / max(1, h) < 1.33 and blob.mean() / 255 < 0.55:
         return "。"  # a ring whose hole closed up in a poor scan still leaves its corners white
-    return "，" if h > 1.3 * w else "、"
+    ys, xs = np.nonzero(blob)
+    top, foot = xs[ys < h / 2], xs[ys >= h / 2]
+    if top.size and foot.size and foot.mean() - top.mean() > 0.15 * w:
+        return "、"
+    return "，"
 
 
 def _marks_in(ln: OcrLine, mask: np.ndarray) -> list[tuple[str, float, np.ndarray]]:
