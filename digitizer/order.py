@@ -56,11 +56,16 @@ class WorkBlock:
 
 def _gaps(spans: list[tuple[float, float]], lo: float, hi: float, min_gap: float) -> list[float]:
     """Cut positions (gap centres) where no span covers a stretch of at least ``min_gap``."""
+    return [c for c, _ in _gap_widths(spans, lo, min_gap)]
+
+
+def _gap_widths(spans: list[tuple[float, float]], lo: float, min_gap: float) -> list[tuple[float, float]]:
+    """(centre, width) of each stretch of at least ``min_gap`` that no span covers."""
     cuts = []
     end = lo
     for a, b in sorted(spans):
         if a - end >= min_gap and end > lo:
-            cuts.append((a + end) / 2)
+            cuts.append(((a + end) / 2, a - end))
         end = max(end, b)
     return cuts
 
@@ -175,10 +180,29 @@ class _Cutter:
         # little over the gutter. Measure gaps between the boxes' cores.
         pad = SHRINK * self.body
         spans = [(a.box[0] + pad, a.box[2] - pad) if a.kind == "line" else (a.box[0], a.box[2]) for a in atoms]
-        gaps = [x for x in _gaps(spans, ext[0], ext[2], VGAP * self.body) if self._column_gap(atoms, x)]
+        widths = _gap_widths(spans, ext[0], VGAP * self.body)
+        gaps = [x for x, _ in widths if self._column_gap(atoms, x)]
+        if self.vertical:
+            # On a page set top to bottom, white between articles in one tier may line up with white in the
+            # tiers under it; the rule between the tiers crosses it there, and the tiers are read first. The
+            # wide white between the two pages of a sheet stays (a fold's crease may run across it).
+            wide = {x for x, w in widths if w > 3 * self.body}
+            gaps = [x for x in gaps if x in wide or not self._ruled_across(x, atoms, ext)]
         cuts = _rule_cuts(atoms, self.lay.vrules, 0, ext, max(2.0, 0.3 * self.body))
         cuts += _rule_cuts(atoms, self.lay.separators, 0, ext, SEP_TOL * self.body)
         return sorted(set(gaps) | set(cuts))
+
+    def _ruled_across(self, x: float, atoms: list[Atom], ext: Box) -> bool:
+        """Whether a rule between tiers crosses the height ``x``'s white runs down: a rule across the region (not
+        at its top or foot) that no atom reaches over (a fold's crease runs through the columns)."""
+        m = self.body
+        for r in self.lay.hrules:
+            y = (r[1] + r[3]) / 2
+            if not (r[0] < x - m and r[2] > x + m and ext[1] + m < y < ext[3] - m):
+                continue
+            if not any(a.box[1] + m < y < a.box[3] - m and a.box[0] < r[2] and r[0] < a.box[2] for a in atoms):
+                return True
+        return False
 
     def _join_column_tails(self, groups: list[list[Atom]]) -> list[list[Atom]]:
         """Put a band of text back onto the band above when it lies under one column of it, not the last.
