@@ -1,12 +1,15 @@
 """ALTO 4.4 (``http://www.loc.gov/standards/alto/ns-v4#``), as the Library of Congress's NDNP profile reads it.
 
 Conventions (also in the README):
-- Blocks in reading order inside PrintSpace, and a ReadingOrder/OrderedGroup naming them in that order.
+- Blocks in reading order inside PrintSpace, and a ReadingOrder/OrderedGroup naming them in that order; a text
+  block as one TextBlock per column piece, linked by IDNEXT, each with the page's LANG.
 - Block kinds as LayoutTags (``TAG_headline``, ``TAG_ad``, ...) referenced by each TextBlock's TAGREFS.
 - Spaced scripts: one String per word with SP between; Chinese: one String per run of characters between
   spaces, with a Glyph per character carrying its box and confidence (GC) where the engine gave them.
 - Photos are Illustration (TYPE="photo"), rules GraphicalElement.
-- Coordinates: original-scan pixels, or 1/1200 inch (``unit="inch1200"``) from the page's dpi (300 if unknown).
+- Strings carry CC (per character, 0 sure to 9 unsure) where the recognizer gave character confidences.
+- Coordinates: original-scan pixels, or 1/1200 inch (``unit="inch1200"``) from the page's dpi (300 if unknown);
+  so no ROTATION. The scan's fileName as given, a local absolute path cut to the file's name.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+from pathlib import PurePath
 
 from ..errors import BadOptionError
-from ..model import TEXT_KINDS, BBox, Document, Line, Page
+from ..model import TEXT_KINDS, BBox, Block, Char, Document, Line, Page
 from ._common import XmlWriter, attr, attrs, box_xywh, software, xml_id
 
 __all__ = ["ALTO_NS", "to_alto"]
@@ -36,6 +40,11 @@ def _pos(b: BBox, scale: float) -> str:
 
 def _wc(c: float) -> str:
     return f"{min(1.0, max(0.0, c)):.3f}"
+
+
+def _cc(chars: list[Char]) -> str:
+    """ALTO's CC: per character, 0 (sure) to 9 (unsure), from the recognizer's character confidences."""
+    return " ".join(str(min(9, max(0, round((1.0 - min(1.0, max(0.0, c.confidence))) * 9)))) for c in chars)
 
 
 def _mended(block_text: str, a: Line, b: Line) -> str | None:
@@ -69,7 +78,10 @@ def _line(
             w.leaf("SP", f' ID="{lid}_sp{n}" HPOS="{x}" VPOS="{y}" WIDTH="{wd}"')
         last = n == len(words) - 1
         content = word.text[:-1] if last and hyp_end else word.text
-        head = f' ID="{lid}_s{n + 1}" CONTENT="{attr(content)}" WC="{_wc(word.confidence)}"{_pos(word.bbox, scale)}'
+        head = f' ID="{lid}_s{n + 1}" CONTENT="{attr(content)}" WC="{_wc(word.confidence)}"'
+        if word.chars and len(word.chars) == len(content):
+            head += f' CC="{_cc(word.chars)}"'
+        head += _pos(word.bbox, scale)
         if last and hyp_end:
             head += f' SUBS_TYPE="HypPart1" SUBS_CONTENT="{attr(hyp_end)}"'
         elif n == 0 and hyp_start:
@@ -91,9 +103,39 @@ def _page_id(page: Page) -> str:
     return xml_id(f"P{page.index + 1}_{page.page_id}" if page.page_id else f"P{page.index + 1}")
 
 
+def _pieces(b: Block) -> list[tuple[str, BBox, list[int]]]:
+    """A text block as the TextBlocks ALTO gets: one per column piece (a paragraph that goes on in the next
+    column is two blocks, linked by IDNEXT, never one box over both columns), each with its id, box and the
+    indexes of its lines. The first keeps the block's id."""
+    bid = xml_id(b.id)
+    if len(b.parts) < 2:
+        return [(bid, b.bbox, list(range(len(b.lines))))]
+    owned: list[list[int]] = [[] for _ in b.parts]
+    for i, ln in enumerate(b.lines):
+        cx, cy = (ln.bbox.x0 + ln.bbox.x1) / 2, (ln.bbox.y0 + ln.bbox.y1) / 2
+        dist = [max(p.x0 - cx, cx - p.x1, 0.0) + max(p.y0 - cy, cy - p.y1, 0.0) for p in b.parts]
+        owned[dist.index(min(dist))].append(i)
+    out: list[tuple[str, BBox, list[int]]] = []
+    for part, idx in zip(b.parts, owned, strict=True):
+        if idx:
+            boxes = [part, *(b.lines[i].bbox for i in idx)]
+            box = BBox(
+                min(x.x0 for x in boxes), min(x.y0 for x in boxes), max(x.x1 for x in boxes), max(x.y1 for x in boxes)
+            )
+            out.append((bid if not out else f"{bid}_{len(out) + 1}", box, idx))
+    return out
+
+
 def _read(page: Page) -> list[str]:
-    """The ids of the page's blocks that are read (text and photos; rules are not), in reading order."""
-    return [xml_id(b.id) for b in page.blocks if b.kind in TEXT_KINDS or b.kind == "photo"]
+    """The ids of the page's blocks that are read (text and photos; rules are not), in reading order; a text
+    block as its column pieces."""
+    out = []
+    for b in page.blocks:
+        if b.kind in TEXT_KINDS:
+            out += [pid for pid, _, _ in _pieces(b)]
+        elif b.kind == "photo":
+            out.append(xml_id(b.id))
+    return out
 
 
 def _page(w: XmlWriter, page: Page, scale: float) -> None:
@@ -102,21 +144,26 @@ def _page(w: XmlWriter, page: Page, scale: float) -> None:
         f' ID="{pid}" PHYSICAL_IMG_NR="{page.index + 1}"'
         f' WIDTH="{round(page.width * scale)}" HEIGHT="{round(page.height * scale)}"'
     )
-    if page.orientation:
-        head += f' ROTATION="{page.orientation}"'
+    # No ROTATION: every coordinate is already the scan's own, as it lies (the turn is undone on export).
     w.open("Page", head)
     w.open("PrintSpace", f' ID="{pid}_PS"{_pos(BBox(0, 0, page.width, page.height), scale)}')
     spaced = page.lang == "en"
+    lang = page.lang or "zh"
     for b in page.blocks:
         bid = xml_id(b.id)  # ids are NCNames (xml_id): nothing in them to escape
         if b.kind in TEXT_KINDS:
-            w.open("TextBlock", f' ID="{bid}" TAGREFS="TAG_{b.kind}"{_pos(b.bbox, scale)}')
             hyps = [_mended(b.text, x, y) if spaced else None for x, y in zip(b.lines, b.lines[1:], strict=False)]
-            for k, line in enumerate(b.lines):
-                hyp_end = hyps[k] if k < len(hyps) else None
-                hyp_start = hyps[k - 1] if k > 0 else None
-                _line(w, line, f"{bid}_l{k + 1}", scale, spaced, hyp_end, hyp_start)
-            w.close()
+            pieces = _pieces(b)
+            for n, (pid_, box, idx) in enumerate(pieces):
+                head = f' ID="{pid_}"'
+                if n + 1 < len(pieces):
+                    head += f' IDNEXT="{pieces[n + 1][0]}"'
+                w.open("TextBlock", f'{head} LANG="{lang}" TAGREFS="TAG_{b.kind}"{_pos(box, scale)}')
+                for k in idx:
+                    hyp_end = hyps[k] if k < len(hyps) else None
+                    hyp_start = hyps[k - 1] if k > 0 else None
+                    _line(w, b.lines[k], f"{bid}_l{k + 1}", scale, spaced, hyp_end, hyp_start)
+                w.close()
         elif b.kind == "photo":
             w.leaf("Illustration", f' ID="{bid}" TYPE="photo" TAGREFS="TAG_photo"{_pos(b.bbox, scale)}')
         else:
@@ -143,7 +190,8 @@ def to_alto(doc: Document, unit: str = "pixel") -> str:
     w.open("Description")
     w.leaf("MeasurementUnit", "", unit)
     w.open("sourceImageInformation")
-    w.leaf("fileName", "", doc.source)
+    # The scan's name as given, never a local absolute path (an archive's package has its own folders).
+    w.leaf("fileName", "", doc.source if not PurePath(doc.source).is_absolute() else PurePath(doc.source).name)
     w.close()
     w.open("OCRProcessing", ' ID="OCR_0"')
     w.open("ocrProcessingStep")
