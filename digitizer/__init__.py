@@ -38,6 +38,7 @@ def write(
     *,
     stem: str | None = None,
     alto_unit: str = "pixel",
+    alto_version: str = "4.4",
 ) -> list[Path]:
     """Write ``doc`` into ``outdir`` in each of ``formats`` (txt, md, json, jsonl, alto, page, hocr, html), each
     file atomically; named after ``stem`` (default: the source file's), a multi-page scan page by page
@@ -50,7 +51,8 @@ def write(
     from .export import ExportOptions, write_outputs
 
     name = stem or (Path(doc.source).stem if doc.source and not doc.source.startswith("<") else "page")
-    return write_outputs(doc, Path(outdir), name, list(formats), ExportOptions(alto_unit=alto_unit))
+    options = ExportOptions(alto_unit=alto_unit, alto_version=alto_version)
+    return write_outputs(doc, Path(outdir), name, list(formats), options)
 
 
 __all__ = ["Document", "DigitizerError", "ExitCode", "Page", "__version__", "convert", "write"]

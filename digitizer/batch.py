@@ -69,13 +69,17 @@ class BatchSettings:
     formats: tuple[str, ...]
     outdir: str
     alto_unit: str = "pixel"
+    alto_version: str = "4.4"
     #: Return each page's outputs to the driver, which writes them (a cluster whose nodes do not see OUTDIR).
     return_outputs: bool = False
 
     def key(self) -> str:
         """A short hash of the settings that change outputs: a page is redone when it changes."""
         opts = {k: v for k, v in self.options.items() if k != "threads"}
-        blob = json.dumps([opts, sorted(self.formats), self.alto_unit], sort_keys=True)
+        key: list[Any] = [opts, sorted(self.formats), self.alto_unit]
+        if self.alto_version != "4.4":  # the default leaves keys (and so resumed runs) as they were
+            key.append(self.alto_version)
+        blob = json.dumps(key, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -220,7 +224,8 @@ def run_page(task: PageTask, settings: BatchSettings) -> dict[str, Any]:
         from .export.html import thumbnail_jpeg
 
         images = {page.index: thumbnail_jpeg(page_img.image)}
-    args = (doc, stem_path.parent, stem_path.name, list(settings.formats), ExportOptions(settings.alto_unit, images))
+    options = ExportOptions(alto_unit=settings.alto_unit, images=images, alto_version=settings.alto_version)
+    args = (doc, stem_path.parent, stem_path.name, list(settings.formats), options)
     files: dict[str, str] = {}
     if settings.return_outputs:
         files = {str(p.relative_to(outdir)): data for p, data in render_outputs(*args)}
@@ -391,6 +396,7 @@ def run_batch(
     fail_fast: bool = False,
     force: bool = False,
     alto_unit: str = "pixel",
+    alto_version: str = "4.4",
     max_memory_mb: int = 0,
     threads: int | None = None,
     progress: bool = True,
@@ -434,7 +440,8 @@ def run_batch(
     files = discover(inputs)
     ensure_writable_dir(outdir)
     _clean_temporaries(outdir)
-    settings = BatchSettings(opts, tuple(formats), str(outdir), alto_unit, executor == "ray" and not workers_write)
+    ray_returns = executor == "ray" and not workers_write
+    settings = BatchSettings(opts, tuple(formats), str(outdir), alto_unit, alto_version, ray_returns)
     tasks, failures = plan(files, int(opts.get("max_pixels", 0)), int(opts.get("pdf_dpi", 300)))
     summary = Summary(total=len(tasks) + len(failures))
     done = set() if force else _done_keys(read_manifest(outdir), outdir)

@@ -195,9 +195,16 @@ def main(verbose: int, quiet: bool) -> None:
     show_default=True,
     help="ALTO MeasurementUnit (inch1200 for the NDNP profile, from the scan's dpi).",
 )
+@click.option(
+    "--alto-version",
+    type=click.Choice(["4.4", "3.1", "2.1"]),
+    default="4.4",
+    show_default=True,
+    help="ALTO version (3.1 and 2.1 have no Glyph and no ReadingOrder: the blocks' order is the reading order).",
+)
 @engine_options
 @_handle_errors
-def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str, **kw: Any) -> None:
+def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str, alto_version: str, **kw: Any) -> None:
     """Convert SCAN files (PNG, JPEG, TIFF, PDF) into OUTDIR.
 
     Every input and the output folder are checked before any page is read; each page's outputs are written as
@@ -228,7 +235,8 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
             images = {pi.index: thumbnail_jpeg(pi.image)} if "html" in fmts else {}
             doc = new_document(str(s), opts, engine, [page])
             name = stem if pi.page_count == 1 else f"{stem}_p{pi.index + 1:04d}"
-            for path in write_outputs(doc, outdir, name, fmts, ExportOptions(alto_unit=alto_unit, images=images)):
+            options = ExportOptions(alto_unit=alto_unit, images=images, alto_version=alto_version)
+            for path in write_outputs(doc, outdir, name, fmts, options):
                 click.echo(str(path))
 
 
@@ -292,6 +300,13 @@ def view(result: Path, out: Path | None) -> None:
     show_default=True,
     help="ALTO MeasurementUnit.",
 )
+@click.option(
+    "--alto-version",
+    type=click.Choice(["4.4", "3.1", "2.1"]),
+    default="4.4",
+    show_default=True,
+    help="ALTO version (3.1 and 2.1 have no Glyph and no ReadingOrder: the blocks' order is the reading order).",
+)
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: CPU count).")
 @click.option(
     "--page-timeout",
@@ -340,6 +355,7 @@ def batch(
     outdir: Path | None,
     formats: str,
     alto_unit: str,
+    alto_version: str,
     jobs: int | None,
     page_timeout: float | None,
     max_memory: int,
@@ -377,6 +393,7 @@ def batch(
         fail_fast=fail_fast,
         force=force,
         alto_unit=alto_unit,
+        alto_version=alto_version,
         max_memory_mb=max_memory,
         threads=kw["threads"],
         executor=executor,

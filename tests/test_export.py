@@ -29,6 +29,14 @@ def schemas():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
+def old_alto():  # type: ignore[no-untyped-def]
+    """The official XSDs of the older ALTO versions written (``--alto-version``), by version."""
+    import xmlschema
+
+    return {v: xmlschema.XMLSchema(str(SCHEMAS / f"alto-{v.replace('.', '-')}.xsd")) for v in ("3.1", "2.1")}
+
+
+@pytest.fixture(scope="module")
 def documents(converted) -> list[Document]:  # type: ignore[no-untyped-def]
     """The three samples and the clean generated page, converted with the default settings."""
     import digitizer
@@ -87,6 +95,37 @@ def test_alto_and_page_are_valid_and_ids_unique(documents, schemas) -> None:  # 
         root = ET.fromstring(page)
         refs = [r.get("regionRef") for r in root.iter(f"{P}RegionRefIndexed")]
         assert refs and set(refs) <= set(ids)
+
+
+def test_older_alto_versions_are_valid_and_read_in_order(documents, old_alto) -> None:  # type: ignore[no-untyped-def]
+    for doc in documents:
+        for version, xsd in old_alto.items():
+            alto = export(doc, "alto", ExportOptions(alto_version=version))
+            xsd.validate(alto)
+            root = ET.fromstring(alto)
+            ns = f"{{http://www.loc.gov/standards/alto/ns-v{version[0]}#}}"
+            assert root.tag == f"{ns}alto"
+            # No ReadingOrder before ALTO 4: the TextBlocks' own order, pieces joined along IDNEXT, is the text's.
+            strings = [
+                s.get("SUBS_CONTENT", "") if s.get("SUBS_TYPE") == "HypPart1" else s.get("CONTENT", "")
+                for s in root.iter(f"{ns}String")
+                if s.get("SUBS_TYPE") != "HypPart2"
+            ]
+            assert _nows("".join(strings)) == _nows(export(doc, "txt")), (doc.source, version)
+
+
+@pytest.mark.timeout(300)
+def test_alto_version_from_the_command_line(tmp_path: Path, old_alto) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from digitizer.cli import main
+
+    scan = ROOT / "samples" / "zh_ads.jpg"
+    r = CliRunner().invoke(main, ["convert", str(scan), "-o", str(tmp_path), "-f", "alto", "--alto-version", "2.1"])
+    assert r.exit_code == 0, r.output
+    old_alto["2.1"].validate((tmp_path / "zh_ads.alto.xml").read_text(encoding="utf-8"))
+    r = CliRunner().invoke(main, ["convert", str(scan), "-o", str(tmp_path), "-f", "alto", "--alto-version", "5.0"])
+    assert r.exit_code == 2 and "5.0" in r.output  # a usage error, named
 
 
 def test_alto_reads_back_as_txt_in_order(documents) -> None:  # type: ignore[no-untyped-def]

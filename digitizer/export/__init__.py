@@ -38,6 +38,8 @@ class ExportOptions:
     """Settings that change an export's content (not the conversion)."""
 
     alto_unit: str = "pixel"
+    #: ALTO version written: 4.4, or 3.1 / 2.1 for archives whose ingest takes only those
+    alto_version: str = "4.4"
     #: page index → the scan as a small JPEG, for the HTML view (pages without one get a blank backdrop)
     images: Mapping[int, bytes] = field(default_factory=dict)
 
@@ -47,7 +49,7 @@ EXPORTERS: dict[str, Callable[[Document, ExportOptions], str]] = {
     "md": lambda d, o: to_markdown(d),
     "json": lambda d, o: to_json(d),
     "jsonl": lambda d, o: to_jsonl(d),
-    "alto": lambda d, o: to_alto(d, unit=o.alto_unit),
+    "alto": lambda d, o: to_alto(d, unit=o.alto_unit, version=o.alto_version),
     "page": lambda d, o: to_page(d),
     "hocr": lambda d, o: to_hocr(d),
     "html": lambda d, o: to_html(d, o.images.get(d.pages[0].index) if d.pages else None),

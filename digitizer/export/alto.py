@@ -30,6 +30,13 @@ log = logging.getLogger(__name__)
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _UNITS = ("pixel", "inch1200")
+#: The ALTO versions written: namespace and schema location. 4.4 by default; 2.1 and 3.1 for archives whose
+#: ingest takes only those.
+VERSIONS = {
+    "4.4": ("http://www.loc.gov/standards/alto/ns-v4#", "http://www.loc.gov/alto/v4/alto-4-4.xsd"),
+    "3.1": ("http://www.loc.gov/standards/alto/ns-v3#", "http://www.loc.gov/alto/v3/alto-3-1.xsd"),
+    "2.1": ("http://www.loc.gov/standards/alto/ns-v2#", "http://www.loc.gov/standards/alto/v2/alto-2-1.xsd"),
+}
 DEFAULT_DPI = 300.0
 
 
@@ -60,9 +67,17 @@ def _mended(block_text: str, a: Line, b: Line) -> str | None:
 
 
 def _line(
-    w: XmlWriter, line: Line, lid: str, scale: float, spaced: bool, hyp_end: str | None, hyp_start: str | None
+    w: XmlWriter,
+    line: Line,
+    lid: str,
+    scale: float,
+    spaced: bool,
+    hyp_end: str | None,
+    hyp_start: str | None,
+    glyphs: bool = True,
 ) -> None:
-    """A TextLine; ``hyp_end``/``hyp_start``: the mended word this line ends/starts with (ALTO HypPart1/2)."""
+    """A TextLine; ``hyp_end``/``hyp_start``: the mended word this line ends/starts with (ALTO HypPart1/2);
+    ``glyphs``: a Glyph per character (ALTO 4; older versions have CC only)."""
     w.open("TextLine", f' ID="{lid}"{_pos(line.bbox, scale)}')
     words = line.words
     if not words:  # an engine without word boxes: the whole line is one String
@@ -87,7 +102,7 @@ def _line(
         elif n == 0 and hyp_start:
             head += f' SUBS_TYPE="HypPart2" SUBS_CONTENT="{attr(hyp_start)}"'
         w.open("String", head)
-        for k, ch in enumerate(word.chars):
+        for k, ch in enumerate(word.chars if glyphs else []):
             w.leaf(
                 "Glyph",
                 f' ID="{lid}_s{n + 1}_g{k + 1}" CONTENT="{attr(ch.text)}" GC="{_wc(ch.confidence)}"'
@@ -138,7 +153,7 @@ def _read(page: Page) -> list[str]:
     return out
 
 
-def _page(w: XmlWriter, page: Page, scale: float) -> None:
+def _page(w: XmlWriter, page: Page, scale: float, glyphs: bool = True) -> None:
     pid = _page_id(page)
     head = (
         f' ID="{pid}" PHYSICAL_IMG_NR="{page.index + 1}"'
@@ -162,7 +177,7 @@ def _page(w: XmlWriter, page: Page, scale: float) -> None:
                 for k in idx:
                     hyp_end = hyps[k] if k < len(hyps) else None
                     hyp_start = hyps[k - 1] if k > 0 else None
-                    _line(w, b.lines[k], f"{bid}_l{k + 1}", scale, spaced, hyp_end, hyp_start)
+                    _line(w, b.lines[k], f"{bid}_l{k + 1}", scale, spaced, hyp_end, hyp_start, glyphs)
                 w.close()
         elif b.kind == "photo":
             w.leaf("Illustration", f' ID="{bid}" TYPE="photo" TAGREFS="TAG_photo"{_pos(b.bbox, scale)}')
@@ -172,21 +187,16 @@ def _page(w: XmlWriter, page: Page, scale: float) -> None:
     w.close()
 
 
-def to_alto(doc: Document, unit: str = "pixel") -> str:
-    """Document → ALTO 4.4 XML; every page of the document is a Page of the one Layout."""
+def to_alto(doc: Document, unit: str = "pixel", version: str = "4.4") -> str:
+    """Document → ALTO XML (``version`` 4.4, 3.1 or 2.1); every page of the document is a Page of the one
+    Layout."""
     if unit not in _UNITS:
         raise BadOptionError(f"--alto-unit must be one of {', '.join(_UNITS)}, not {unit!r}")
+    if version not in VERSIONS:
+        raise BadOptionError(f"--alto-version must be one of {', '.join(VERSIONS)}, not {version!r}")
+    ns, location = VERSIONS[version]
     w = XmlWriter()
-    w.open(
-        "alto",
-        attrs(
-            {
-                "xmlns": ALTO_NS,
-                "xmlns:xsi": _XSI,
-                "xsi:schemaLocation": f"{ALTO_NS} http://www.loc.gov/alto/v4/alto-4-4.xsd",
-            }
-        ),
-    )
+    w.open("alto", attrs({"xmlns": ns, "xmlns:xsi": _XSI, "xsi:schemaLocation": f"{ns} {location}"}))
     w.open("Description")
     w.leaf("MeasurementUnit", "", unit)
     w.open("sourceImageInformation")
@@ -205,9 +215,9 @@ def to_alto(doc: Document, unit: str = "pixel") -> str:
     settings = {k: v for k, v in doc.settings.items() if k != "threads"}
     w.leaf("processingStepSettings", "", json.dumps(settings, ensure_ascii=False, sort_keys=True))
     w.open("processingSoftware")
-    name, version = software(doc)
+    name, software_version = software(doc)
     w.leaf("softwareName", "", name)
-    w.leaf("softwareVersion", "", version)
+    w.leaf("softwareVersion", "", software_version)
     w.leaf("applicationDescription", "", "PP-OCRv6 newspaper digitizer (straighten, layout, reading order)")
     w.close()
     w.close()
@@ -220,7 +230,8 @@ def to_alto(doc: Document, unit: str = "pixel") -> str:
             w.leaf("LayoutTag", attrs({"ID": f"TAG_{k}", "LABEL": k, "DESCRIPTION": f"block kind {k}"}))
         w.close()
     # One OrderedGroup per page that has blocks to read (an empty group is not valid), none at all without.
-    groups = [(_page_id(p), ids) for p in doc.pages if (ids := _read(p))]
+    # ALTO before 4 has no ReadingOrder: there the blocks' own order (and IDNEXT) is the reading order.
+    groups = [(_page_id(p), ids) for p in doc.pages if (ids := _read(p))] if version == "4.4" else []
     if groups:
         w.open("ReadingOrder")
         for pid, ids in groups:
@@ -237,5 +248,5 @@ def to_alto(doc: Document, unit: str = "pixel") -> str:
             if not page.dpi:
                 log.warning("page %s has no resolution; ALTO inch1200 assumes %g dpi", page.page_id, DEFAULT_DPI)
             scale = 1200.0 / dpi
-        _page(w, page, scale)
+        _page(w, page, scale, glyphs=version == "4.4")
     return w.getvalue()
