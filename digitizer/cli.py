@@ -16,7 +16,10 @@ from .version import __version__
 
 log = logging.getLogger("digitizer")
 
-FORMATS_HELP = "Comma-separated formats: txt, md, json, alto, page, hocr, jsonl, html."
+FORMATS_HELP = (
+    "Comma-separated formats: txt, md, json, alto, page, hocr, jsonl, html; mets (convert: one METS per input, "
+    "naming each page's image and ALTO, which it brings)."
+)
 
 
 def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -213,12 +216,15 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
     from .batch import discover
     from .export import ExportOptions, write_outputs
     from .export.html import thumbnail_jpeg
-    from .files import ensure_writable_dir
+    from .export.mets import to_mets
+    from .files import atomic_write, ensure_writable_dir
     from .load import checked_pages
     from .memory import tune_allocator
     from .pipeline import build_engine, convert_pages, new_document
 
     fmts = parse_formats(formats)
+    if "mets" in fmts and "alto" not in fmts:
+        fmts.append("alto")  # the METS names each page's ALTO file
     opts = build_options(**kw)
     files = discover(scans)  # missing files and inputs that would write the same outputs, before any work
     for s, _ in files:  # a bad input fails the run before minutes are spent on the good ones
@@ -231,6 +237,7 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
     for s, stem in files:
         log.info("converting %s", s)
         # Page by page: each page's outputs are written as soon as it is read, and its image let go.
+        pages, altos = [], []
         for pi, page in convert_pages(s, opts, engine):
             images = {pi.index: thumbnail_jpeg(pi.image)} if "html" in fmts else {}
             doc = new_document(str(s), opts, engine, [page])
@@ -238,6 +245,13 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
             options = ExportOptions(alto_unit=alto_unit, images=images, alto_version=alto_version)
             for path in write_outputs(doc, outdir, name, fmts, options):
                 click.echo(str(path))
+            pages.append(page)
+            altos.append(f"{name}.alto.xml")
+        if "mets" in fmts:  # after the last page: it names them all
+            issue = new_document(str(s), opts, engine, pages)
+            path = outdir / f"{stem}.mets.xml"
+            atomic_write(path, to_mets(issue, [str(s)] * len(pages), altos, stem))
+            click.echo(str(path))
 
 
 @main.command()

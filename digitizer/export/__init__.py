@@ -24,6 +24,7 @@ from .text import to_markdown, to_text
 __all__ = [
     "EXPORTERS",
     "EXTENSIONS",
+    "DOCUMENT_FORMATS",
     "ExportOptions",
     "check_formats",
     "export",
@@ -66,15 +67,21 @@ EXTENSIONS: dict[str, str] = {
 }
 
 
+#: Formats written once for a whole input (all its pages), not page by page: METS names every page's image and
+#: ALTO file (so ``mets`` brings ``alto`` with it).
+DOCUMENT_FORMATS = ("mets",)
+
+
 def check_formats(formats: list[str], given: str = "") -> None:
     """Refuse an empty list or a format with no exporter (``given``: the text the list came from, for the message).
 
     Raises:
         BadOptionError: what to choose instead.
     """
-    bad = [f for f in formats if f not in EXPORTERS]
+    bad = [f for f in formats if f not in EXPORTERS and f not in DOCUMENT_FORMATS]
     if bad or not formats:
-        raise BadOptionError(f"unknown format(s) {', '.join(bad) or repr(given)}; choose from {', '.join(EXPORTERS)}")
+        known = ", ".join([*EXPORTERS, *DOCUMENT_FORMATS])
+        raise BadOptionError(f"unknown format(s) {', '.join(bad) or repr(given)}; choose from {known}")
 
 
 def export(doc: Document, fmt: str, options: ExportOptions | None = None) -> str:
@@ -109,4 +116,5 @@ def render_outputs(
         (outdir / f"{name}{EXTENSIONS[f]}", export(page_doc, f, options))
         for name, page_doc in output_name(doc, stem)
         for f in formats
+        if f not in DOCUMENT_FORMATS
     ]

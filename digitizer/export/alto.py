@@ -23,7 +23,7 @@ from ..errors import BadOptionError
 from ..model import TEXT_KINDS, BBox, Block, Char, Document, Line, Page
 from ._common import XmlWriter, attr, attrs, box_xywh, software, xml_id
 
-__all__ = ["ALTO_NS", "to_alto"]
+__all__ = ["ALTO_NS", "VERSIONS", "pieces_of", "to_alto"]
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +139,14 @@ def _pieces(b: Block) -> list[tuple[str, BBox, list[int]]]:
             )
             out.append((bid if not out else f"{bid}_{len(out) + 1}", box, idx))
     return out
+
+
+def pieces_of(b: Block) -> list[str]:
+    """The ALTO ids a block is written as: a text block's TextBlocks (one per column piece, the first with the
+    block's own id), a photo's or rule's one element."""
+    if b.kind in TEXT_KINDS:
+        return [pid for pid, _, _ in _pieces(b)]
+    return [xml_id(b.id)]
 
 
 def _read(page: Page) -> list[str]:

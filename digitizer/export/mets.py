@@ -1,0 +1,125 @@
+"""METS 1.12.1 for a newspaper issue: the pages' images and ALTO files, the issue page by page, and its articles
+and ads pointing into the pages' ALTO TextBlocks (as NDNP and Europeana Newspapers ingest an issue).
+
+A document-level output: one ``<stem>.mets.xml`` beside the per-page ALTO files it names.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import PurePath
+
+from ..model import Document, Page
+from ._common import XmlWriter, attrs, software, xml_id
+from .alto import pieces_of
+
+__all__ = ["METS_NS", "to_mets"]
+
+METS_NS = "http://www.loc.gov/METS/"
+_XLINK = "http://www.w3.org/1999/xlink"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_MIME = {
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".jp2": "image/jp2",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+}
+
+
+def _href(name: str) -> str:
+    """A file's name as the package names it: never a local absolute path."""
+    p = PurePath(name)
+    return p.name if p.is_absolute() else str(p)
+
+
+def _regions(page: Page) -> list[tuple[str, str, list[str]]]:
+    """The page's logical parts: (type, label, ALTO TextBlock ids in reading order): each article, then each ad
+    that is in no article."""
+    blocks = {b.id: b for b in page.blocks}
+    out: list[tuple[str, str, list[str]]] = []
+    in_article: set[str] = set()
+    for a in page.articles:
+        ids = [pid for bid in a.block_ids if bid in blocks for pid in pieces_of(blocks[bid])]
+        if ids:
+            out.append(("article", a.headline, ids))
+            in_article.update(a.block_ids)
+    for b in page.blocks:
+        if b.kind == "ad" and b.id not in in_article:
+            out.append(("advertisement", b.title or "", pieces_of(b)))
+    return out
+
+
+def to_mets(doc: Document, images: list[str], altos: list[str], label: str = "") -> str:
+    """METS for ``doc``'s pages: ``images[i]`` and ``altos[i]`` name page i's image and ALTO file (as written
+    beside the METS file; one image may hold several pages, as a multi-page TIFF or PDF does)."""
+    created = (doc.created or datetime.now(UTC).replace(microsecond=0).isoformat()).replace("+00:00", "")
+    w = XmlWriter()
+    w.open(
+        "mets",
+        attrs(
+            {
+                "xmlns": METS_NS,
+                "xmlns:xlink": _XLINK,
+                "xmlns:xsi": _XSI,
+                "xsi:schemaLocation": f"{METS_NS} http://www.loc.gov/standards/mets/version1121/mets.xsd",
+                "OBJID": label or PurePath(doc.source).stem,
+                "TYPE": "Newspaper issue",
+            }
+        ),
+    )
+    w.open("metsHdr", attrs({"CREATEDATE": created[:19]}))
+    name, version = software(doc)
+    w.open("agent", ' ROLE="CREATOR" TYPE="OTHER" OTHERTYPE="SOFTWARE"')
+    w.leaf("name", "", f"{name} {version}")
+    w.close()
+    w.close()
+    image_ids: dict[str, str] = {}
+    w.open("fileSec")
+    w.open("fileGrp", ' ID="IMAGES" USE="master"')
+    for img in images:
+        if img not in image_ids:
+            image_ids[img] = f"IMG{len(image_ids) + 1:04d}"
+            mime = _MIME.get(PurePath(img).suffix.lower(), "application/octet-stream")
+            w.open("file", attrs({"ID": image_ids[img], "MIMETYPE": mime}))
+            w.leaf("FLocat", attrs({"LOCTYPE": "URL", "xlink:href": _href(img)}))
+            w.close()
+    w.close()
+    w.open("fileGrp", ' ID="ALTO" USE="ocr"')
+    for n, alto in enumerate(altos):
+        w.open("file", attrs({"ID": f"ALTO{n + 1:04d}", "MIMETYPE": "text/xml"}))
+        w.leaf("FLocat", attrs({"LOCTYPE": "URL", "xlink:href": _href(alto)}))
+        w.close()
+    w.close()
+    w.close()
+    w.open("structMap", ' ID="PHYSICAL" TYPE="PHYSICAL"')
+    w.open("div", ' ID="PHYS_ISSUE" TYPE="issue"')
+    for n in range(len(doc.pages)):
+        w.open("div", attrs({"ID": f"PHYS{n + 1:04d}", "TYPE": "page", "ORDER": str(n + 1)}))
+        w.leaf("fptr", attrs({"FILEID": image_ids[images[n]]}))
+        w.leaf("fptr", attrs({"FILEID": f"ALTO{n + 1:04d}"}))
+        w.close()
+    w.close()
+    w.close()
+    w.open("structMap", ' ID="LOGICAL" TYPE="LOGICAL"')
+    w.open("div", attrs({"ID": "LOG_ISSUE", "TYPE": "issue", "LABEL": label or PurePath(doc.source).stem}))
+    k = 0
+    for n, page in enumerate(doc.pages):
+        for kind, title, ids in _regions(page):
+            k += 1
+            head = {"ID": f"LOG{k:04d}", "TYPE": kind}
+            if title:
+                head["LABEL"] = title
+            w.open("div", attrs(head))
+            w.open("fptr")
+            w.open("seq")
+            for bid in ids:
+                w.leaf("area", attrs({"FILEID": f"ALTO{n + 1:04d}", "BEGIN": xml_id(bid), "BETYPE": "IDREF"}))
+            w.close()
+            w.close()
+            w.close()
+    w.close()
+    w.close()
+    return w.getvalue()
