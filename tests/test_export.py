@@ -290,3 +290,24 @@ def test_xml_writer_writes_what_elementtree_indents_and_serializes() -> None:
         ET.indent(root, space=" ")
         want = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
         assert w.getvalue() == want
+
+
+def test_no_alto_textblock_spans_a_gutter(converted, clean_page) -> None:  # type: ignore[no-untyped-def]
+    """On a generated multi-column page every paragraph TextBlock lies in one column: a paragraph that goes on in
+    the next column is written as pieces linked by IDNEXT (the NDNP profile's rule)."""
+    _, gt = clean_page
+    pieces = [bx for b in gt["blocks"] if b["type"] == "para" for bx in b["boxes"]]
+    gutters = [  # (x, y0, y1): the white between two column pieces side by side
+        ((a[2] + b[0]) / 2, max(a[1], b[1]), min(a[3], b[3]))
+        for a in pieces
+        for b in pieces
+        if 5 < b[0] - a[2] < 200 and min(a[3], b[3]) > max(a[1], b[1])
+    ]
+    root = ET.fromstring(export(converted, "alto"))
+    paras = [t for t in root.iter(f"{A}TextBlock") if t.get("TAGREFS") == "TAG_para"]
+    assert len(gutters) >= 2 and len(paras) >= 10
+    assert any(t.get("IDNEXT") for t in paras)  # some paragraph goes on in the next column
+    for t in paras:
+        x, y, w, h = (float(t.get(k, "0")) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
+        for gx, gy0, gy1 in gutters:
+            assert not (x + 5 < gx < x + w - 5 and min(y + h, gy1) > max(y, gy0)), (t.get("ID"), gx)
