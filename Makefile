@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 	fi
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,paddle,ray]'
+	$(BIN)/python -m pip install -q -e '.[test,paddle,ray,pdf]'
 	touch $(STAMP)
 
 run: install

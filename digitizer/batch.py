@@ -437,8 +437,8 @@ def run_batch(
         raise BadOptionError("--page-timeout must be >= 0 (0: no limit)")
     if max_memory_mb < 0:
         raise BadOptionError("--max-memory must be >= 0 (0: no limit)")
-    if "mets" in formats:
-        raise BadOptionError("--format mets is written by convert (one METS per input file); not by batch yet")
+    if set(formats) & {"mets", "pdf"}:
+        raise BadOptionError("--format mets and pdf are written by convert (one file per input); not by batch yet")
     files = discover(inputs)
     ensure_writable_dir(outdir)
     _clean_temporaries(outdir)

@@ -17,8 +17,9 @@ from .version import __version__
 log = logging.getLogger("digitizer")
 
 FORMATS_HELP = (
-    "Comma-separated formats: txt, md, json, alto, page, hocr, jsonl, html; mets (convert: one METS per input, "
-    "naming each page's image and ALTO, which it brings)."
+    "Comma-separated formats: txt, md, json, alto, page, hocr, jsonl, html; convert only, one file per input: "
+    "pdf (the scan with an invisible text layer in reading order), mets (each page's image and ALTO, which it "
+    "brings; articles and ads)."
 )
 
 
@@ -217,6 +218,7 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
     from .export import ExportOptions, write_outputs
     from .export.html import thumbnail_jpeg
     from .export.mets import to_mets
+    from .export.pdf import PdfBuilder, check_pdf_support
     from .files import atomic_write, ensure_writable_dir
     from .load import checked_pages
     from .memory import tune_allocator
@@ -225,6 +227,8 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
     fmts = parse_formats(formats)
     if "mets" in fmts and "alto" not in fmts:
         fmts.append("alto")  # the METS names each page's ALTO file
+    if "pdf" in fmts:
+        check_pdf_support()  # a missing renderer is said before any page is read
     opts = build_options(**kw)
     files = discover(scans)  # missing files and inputs that would write the same outputs, before any work
     for s, _ in files:  # a bad input fails the run before minutes are spent on the good ones
@@ -238,6 +242,7 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
         log.info("converting %s", s)
         # Page by page: each page's outputs are written as soon as it is read, and its image let go.
         pages, altos = [], []
+        pdf = PdfBuilder() if "pdf" in fmts else None
         for pi, page in convert_pages(s, opts, engine):
             images = {pi.index: thumbnail_jpeg(pi.image)} if "html" in fmts else {}
             doc = new_document(str(s), opts, engine, [page])
@@ -247,6 +252,12 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
                 click.echo(str(path))
             pages.append(page)
             altos.append(f"{name}.alto.xml")
+            if pdf is not None:
+                pdf.add(doc, pi.image, Path(s) if pi.page_count == 1 else None)
+        if pdf is not None:
+            path = outdir / f"{stem}.pdf"
+            atomic_write(path, pdf.finish())
+            click.echo(str(path))
         if "mets" in fmts:  # after the last page: it names them all
             issue = new_document(str(s), opts, engine, pages)
             path = outdir / f"{stem}.mets.xml"

@@ -68,8 +68,8 @@ EXTENSIONS: dict[str, str] = {
 
 
 #: Formats written once for a whole input (all its pages), not page by page: METS names every page's image and
-#: ALTO file (so ``mets`` brings ``alto`` with it).
-DOCUMENT_FORMATS = ("mets",)
+#: ALTO file (so ``mets`` brings ``alto`` with it); the searchable PDF holds every page.
+DOCUMENT_FORMATS = ("mets", "pdf")
 
 
 def check_formats(formats: list[str], given: str = "") -> None:

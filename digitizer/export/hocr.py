@@ -21,9 +21,30 @@ def _conf(c: float) -> int:
     return round(100 * min(1.0, max(0.0, c)))
 
 
+#: The share of a detected line box's height below its text's baseline (descenders and the detector's padding).
+DESCENT = 0.2
+
+
+def _baseline(line: Line) -> str:
+    """hOCR's ``baseline`` of a line across: its slope (image coordinates, y down) and where it meets the box's
+    left side, from the box's bottom; empty for a column set top to bottom. The detector's box holds the
+    descenders: the baseline is its bottom edge raised by ``DESCENT`` of its height. Renderers of text layers
+    (OCRmyPDF's) lay the words of a skewed line along it."""
+    if line.vertical or len(line.polygon) != 4:
+        return ""
+    (tx, ty), (bx0, by0), (bx1, by1) = line.polygon[0], line.polygon[3], line.polygon[2]
+    if bx1 - bx0 < 1:
+        return ""
+    slope = (by1 - by0) / (bx1 - bx0)
+    height = ((bx0 - tx) ** 2 + (by0 - ty) ** 2) ** 0.5
+    intercept = by0 + slope * (line.bbox.x0 - bx0) - line.bbox.y1 - DESCENT * height
+    return f"; baseline {slope:.4f} {round(intercept)}"
+
+
 def _line(out: list[str], line: Line, lid: str) -> None:
     cls = "ocr_textfloat" if line.vertical else "ocr_line"
-    out.append(f"     <span class='{cls}' id='{lid}' title='{_bbox(line.bbox)}; x_wconf {_conf(line.confidence)}'>")
+    title = f"{_bbox(line.bbox)}{_baseline(line)}; x_wconf {_conf(line.confidence)}"
+    out.append(f"     <span class='{cls}' id='{lid}' title='{title}'>")
     words = line.words or []
     if not words:
         out.append(
