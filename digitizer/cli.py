@@ -58,6 +58,16 @@ def parse_formats(value: str) -> list[str]:
     return fmts
 
 
+#: ``--alto-version``, shared by convert and batch.
+alto_version_option = click.option(
+    "--alto-version",
+    type=click.Choice(["4.4", "3.1", "2.1"]),
+    default="4.4",
+    show_default=True,
+    help="ALTO version (3.1 and 2.1 have no Glyph and no ReadingOrder: the blocks' order is the reading order).",
+)
+
+
 def engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by convert and batch."""
     opts = [
@@ -199,13 +209,7 @@ def main(verbose: int, quiet: bool) -> None:
     show_default=True,
     help="ALTO MeasurementUnit (inch1200 for the NDNP profile, from the scan's dpi).",
 )
-@click.option(
-    "--alto-version",
-    type=click.Choice(["4.4", "3.1", "2.1"]),
-    default="4.4",
-    show_default=True,
-    help="ALTO version (3.1 and 2.1 have no Glyph and no ReadingOrder: the blocks' order is the reading order).",
-)
+@alto_version_option
 @engine_options
 @_handle_errors
 def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str, alto_version: str, **kw: Any) -> None:
@@ -325,13 +329,7 @@ def view(result: Path, out: Path | None) -> None:
     show_default=True,
     help="ALTO MeasurementUnit.",
 )
-@click.option(
-    "--alto-version",
-    type=click.Choice(["4.4", "3.1", "2.1"]),
-    default="4.4",
-    show_default=True,
-    help="ALTO version (3.1 and 2.1 have no Glyph and no ReadingOrder: the blocks' order is the reading order).",
-)
+@alto_version_option
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: CPU count).")
 @click.option(
     "--page-timeout",
