@@ -437,7 +437,9 @@ def run_batch(
         raise BadOptionError("--page-timeout must be >= 0 (0: no limit)")
     if max_memory_mb < 0:
         raise BadOptionError("--max-memory must be >= 0 (0: no limit)")
-    if set(formats) & {"mets", "pdf"}:
+    from .export import DOCUMENT_FORMATS
+
+    if set(formats) & set(DOCUMENT_FORMATS):
         raise BadOptionError("--format mets and pdf are written by convert (one file per input); not by batch yet")
     files = discover(inputs)
     ensure_writable_dir(outdir)

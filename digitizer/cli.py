@@ -254,8 +254,9 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
             options = ExportOptions(alto_unit=alto_unit, images=images, alto_version=alto_version)
             for path in write_outputs(doc, outdir, name, fmts, options):
                 click.echo(str(path))
-            pages.append(page)
-            altos.append(f"{name}.alto.xml")
+            if "mets" in fmts:
+                pages.append(page)
+                altos.append(f"{name}.alto.xml")
             if pdf is not None:
                 pdf.add(doc, pi.image, Path(s) if pi.page_count == 1 else None)
         if pdf is not None:

@@ -489,8 +489,9 @@ def _rows(atoms: list[Atom]) -> list[Atom]:
 
 def reading_order(lay: Layout) -> tuple[list[TLine], list[Atom], list[TLine], list[TLine]]:
     """Order the page's atoms; returns (header lines, ordered body atoms, footer lines, all lines)."""
+    cutter = _Cutter(lay)
     # A running head's parts side by side: from the left, or from the right on a page set top to bottom.
-    side = -1 if _vertical_page(lay) else 1
+    side = -1 if cutter.vertical else 1
     header = sorted([ln for ln in lay.lines if ln.kind == "header"], key=lambda ln: side * ln.box[0])
     footer = sorted([ln for ln in lay.lines if ln.kind == "footer"], key=lambda ln: side * ln.box[0])
     atoms: list[Atom] = []
@@ -505,7 +506,7 @@ def reading_order(lay: Layout) -> tuple[list[TLine], list[Atom], list[TLine], li
     for ln in lay.lines:
         if ln.frame is None and ln.photo is None and ln.kind not in ("header", "footer"):
             atoms.append(Atom(ln.box, "line", [ln]))
-    ordered = _Cutter(lay).cut(atoms)
+    ordered = cutter.cut(atoms)
     return header, ordered, footer, lay.lines
 
 

@@ -22,27 +22,21 @@ def is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
-def rare_hanzi(ch: str) -> bool:
-    """A Chinese character outside GB 2312 (the 6,763 common simplified ones): rare, or a traditional form.
-
-    The tiny recognizer's short character list makes it swap in look-alike traditional forms (訂 for 订) with
-    good confidence; such a character is worth the small model's second look.
-    """
-    if not is_han(ch):
-        return False
-    try:
-        ch.encode("gb2312")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def _encodes(ch: str, codec: str) -> bool:
     try:
         ch.encode(codec)
     except UnicodeEncodeError:
         return False
     return True
+
+
+def rare_hanzi(ch: str) -> bool:
+    """A Chinese character outside GB 2312 (the 6,763 common simplified ones): rare, or a traditional form.
+
+    The tiny recognizer's short character list makes it swap in look-alike traditional forms (訂 for 订) with
+    good confidence; such a character is worth the small model's second look.
+    """
+    return is_han(ch) and not _encodes(ch, "gb2312")
 
 
 def han_forms(text: str) -> tuple[int, int]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 from ..model import BBox, Document
 
-__all__ = ["XmlWriter", "attr", "attrs", "box_xywh", "software", "xml_id"]
+__all__ = ["XmlWriter", "attr", "attrs", "box_xywh", "package_name", "software", "xml_id"]
 
 
 def xml_id(raw: str) -> str:
@@ -22,6 +23,13 @@ def box_xywh(b: BBox, scale: float = 1.0) -> tuple[int, int, int, int]:
     x0, y0 = round(b.x0 * scale), round(b.y0 * scale)
     x1, y1 = round(b.x1 * scale), round(b.y1 * scale)
     return x0, y0, max(1, x1 - x0), max(1, y1 - y0)
+
+
+def package_name(path: str) -> str:
+    """A file's name as an archive's package names it: as given, but never a local absolute path (cut to the
+    file's name)."""
+    p = PurePath(path)
+    return p.name if p.is_absolute() else path
 
 
 def software(doc: Document) -> tuple[str, str]:

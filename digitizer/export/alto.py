@@ -17,23 +17,22 @@ from __future__ import annotations
 import json
 import logging
 import re
-from pathlib import PurePath
 
 from ..errors import BadOptionError
 from ..model import TEXT_KINDS, BBox, Block, Char, Document, Line, Page
-from ._common import XmlWriter, attr, attrs, box_xywh, software, xml_id
+from ._common import XmlWriter, attr, attrs, box_xywh, package_name, software, xml_id
 
 __all__ = ["ALTO_NS", "VERSIONS", "pieces_of", "to_alto"]
 
 log = logging.getLogger(__name__)
 
-ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
+ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"  # the default version's
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _UNITS = ("pixel", "inch1200")
 #: The ALTO versions written: namespace and schema location. 4.4 by default; 2.1 and 3.1 for archives whose
 #: ingest takes only those.
 VERSIONS = {
-    "4.4": ("http://www.loc.gov/standards/alto/ns-v4#", "http://www.loc.gov/alto/v4/alto-4-4.xsd"),
+    "4.4": (ALTO_NS, "http://www.loc.gov/alto/v4/alto-4-4.xsd"),
     "3.1": ("http://www.loc.gov/standards/alto/ns-v3#", "http://www.loc.gov/alto/v3/alto-3-1.xsd"),
     "2.1": ("http://www.loc.gov/standards/alto/ns-v2#", "http://www.loc.gov/standards/alto/v2/alto-2-1.xsd"),
 }
@@ -152,13 +151,7 @@ def pieces_of(b: Block) -> list[str]:
 def _read(page: Page) -> list[str]:
     """The ids of the page's blocks that are read (text and photos; rules are not), in reading order; a text
     block as its column pieces."""
-    out = []
-    for b in page.blocks:
-        if b.kind in TEXT_KINDS:
-            out += [pid for pid, _, _ in _pieces(b)]
-        elif b.kind == "photo":
-            out.append(xml_id(b.id))
-    return out
+    return [pid for b in page.blocks if b.kind in TEXT_KINDS or b.kind == "photo" for pid in pieces_of(b)]
 
 
 def _page(w: XmlWriter, page: Page, scale: float, glyphs: bool = True) -> None:
@@ -209,7 +202,7 @@ def to_alto(doc: Document, unit: str = "pixel", version: str = "4.4") -> str:
     w.leaf("MeasurementUnit", "", unit)
     w.open("sourceImageInformation")
     # The scan's name as given, never a local absolute path (an archive's package has its own folders).
-    w.leaf("fileName", "", doc.source if not PurePath(doc.source).is_absolute() else PurePath(doc.source).name)
+    w.leaf("fileName", "", package_name(doc.source))
     w.close()
     w.open("OCRProcessing", ' ID="OCR_0"')
     w.open("ocrProcessingStep")

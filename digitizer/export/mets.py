@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import PurePath
 
 from ..model import Document, Page
-from ._common import XmlWriter, attrs, software, xml_id
+from ._common import XmlWriter, attrs, package_name, software, xml_id
 from .alto import pieces_of
 
 __all__ = ["METS_NS", "to_mets"]
@@ -27,12 +27,6 @@ _MIME = {
     ".png": "image/png",
     ".pdf": "application/pdf",
 }
-
-
-def _href(name: str) -> str:
-    """A file's name as the package names it: never a local absolute path."""
-    p = PurePath(name)
-    return p.name if p.is_absolute() else str(p)
 
 
 def _regions(page: Page) -> list[tuple[str, str, list[str]]]:
@@ -84,13 +78,13 @@ def to_mets(doc: Document, images: list[str], altos: list[str], label: str = "")
             image_ids[img] = f"IMG{len(image_ids) + 1:04d}"
             mime = _MIME.get(PurePath(img).suffix.lower(), "application/octet-stream")
             w.open("file", attrs({"ID": image_ids[img], "MIMETYPE": mime}))
-            w.leaf("FLocat", attrs({"LOCTYPE": "URL", "xlink:href": _href(img)}))
+            w.leaf("FLocat", attrs({"LOCTYPE": "URL", "xlink:href": package_name(img)}))
             w.close()
     w.close()
     w.open("fileGrp", ' ID="ALTO" USE="ocr"')
     for n, alto in enumerate(altos):
         w.open("file", attrs({"ID": f"ALTO{n + 1:04d}", "MIMETYPE": "text/xml"}))
-        w.leaf("FLocat", attrs({"LOCTYPE": "URL", "xlink:href": _href(alto)}))
+        w.leaf("FLocat", attrs({"LOCTYPE": "URL", "xlink:href": package_name(alto)}))
         w.close()
     w.close()
     w.close()
