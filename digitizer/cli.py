@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import click
@@ -210,9 +210,17 @@ def main(verbose: int, quiet: bool) -> None:
     help="ALTO MeasurementUnit (inch1200 for the NDNP profile, from the scan's dpi).",
 )
 @alto_version_option
+@click.option(
+    "--pdfa/--no-pdfa",
+    default=True,
+    show_default=True,
+    help="Write the searchable PDF as PDF/A-2b (validated before it is kept), or as a plain PDF.",
+)
 @engine_options
 @_handle_errors
-def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str, alto_version: str, **kw: Any) -> None:
+def convert(
+    scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str, alto_version: str, pdfa: bool, **kw: Any
+) -> None:
     """Convert SCAN files (PNG, JPEG, TIFF, PDF) into OUTDIR.
 
     Every input and the output folder are checked before any page is read; each page's outputs are written as
@@ -261,7 +269,7 @@ def convert(scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str,
                 pdf.add(doc, pi.image, Path(s) if pi.page_count == 1 else None)
         if pdf is not None:
             path = outdir / f"{stem}.pdf"
-            atomic_write(path, pdf.finish())
+            atomic_write(path, pdf.finish(title=PurePath(s).name, creator=f"digitizer {__version__}", pdfa=pdfa))
             click.echo(str(path))
         if "mets" in fmts:  # after the last page: it names them all
             issue = new_document(str(s), opts, engine, pages)

@@ -19,6 +19,7 @@ __all__ = [
     "ModelFileError",
     "OutputError",
     "PageFailedError",
+    "PdfaConversionError",
     "UnreadableImageError",
 ]
 
@@ -92,6 +93,10 @@ class OutputError(DigitizerError):
     """An output could not be written."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class PdfaConversionError(OutputError):
+    """A searchable PDF could not be made valid PDF/A (``--no-pdfa`` writes a plain PDF)."""
 
 
 class PageFailedError(DigitizerError):

@@ -86,6 +86,15 @@ def test_searchable_pdf_reads_as_the_txt_with_words_on_their_boxes(tmp_path: Pat
             (img,) = pg.get_images().values()
             pixels = pikepdf.PdfImage(img).as_pil_image().convert("L")
             assert pixels.size == grey.size and pixels.tobytes() == grey.tobytes()
+    # Both are PDF/A-2b by default: declared in their XMP, and pikepdf's validator finds nothing against it.
+    from pikepdf.pdfa import check
+
+    for name in ("en_front.pdf", "two.pdf"):
+        with pikepdf.open(out / name) as p:
+            meta = p.open_metadata()
+            assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("2", "B")
+            assert check(p, "2b").findings == []
+            assert len(p.Root.OutputIntents) == 1
     for k in (1, 2):
         txt = (out / f"two_p000{k}.txt").read_text(encoding="utf-8")
         got = two[k - 1].get_textpage().get_text_range()
