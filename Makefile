@@ -22,6 +22,11 @@ $(STAMP): pyproject.toml
 	    tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert tesseract-ocr-chi-sim-vert) \
 	  || echo "warning: could not install tesseract-ocr; the bench will leave Tesseract out"; \
 	fi
+	@if ! command -v gs >/dev/null 2>&1; then \
+	  echo "installing ghostscript (Debian) for OCRmyPDF (the digitizer's OCRmyPDF plugin; PDF/A fallback)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ghostscript) \
+	  || echo "warning: could not install ghostscript; OCRmyPDF will convert to PDF/A with pikepdf only"; \
+	fi
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  echo "installing chromium (Debian) for the HTML viewer test"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
