@@ -166,7 +166,7 @@ class DigitizerOcrEngine(OcrEngine):
         doc = new_document(str(input_file), opts, engine, [page])
         output_hocr.write_text(to_hocr(doc), encoding="utf-8")
         output_text.write_text(to_text(doc), encoding="utf-8")
-        log.debug("%s: %d blocks", input_file.name, len(page.blocks))
+        log.debug("%s: %d blocks (%s, %s)", input_file.name, len(page.blocks), opts.speed, opts.lang)
 
     @staticmethod
     def generate_pdf(input_file: Path, output_pdf: Path, output_text: Path, options: Any) -> None:
