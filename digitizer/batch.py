@@ -93,6 +93,9 @@ class Summary:
     failed: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     stopped: bool = False
+    #: document outputs (METS, PDF) written in this run, relative to OUTDIR, and those left out (why)
+    documents: list[str] = field(default_factory=list)
+    documents_skipped: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         lines = [
@@ -103,6 +106,8 @@ class Summary:
         for r in self.failed:
             page = f" page {r['page']}" if r.get("page") else ""
             lines.append(f"  FAILED {r['input']}{page}: {r.get('error', '')}")
+        lines += [f"  wrote {d}" for d in self.documents]
+        lines += [f"  LEFT OUT {d}" for d in self.documents_skipped]
         return "\n".join(lines)
 
 
@@ -403,6 +408,8 @@ def run_batch(
     executor: str = "local",
     ray_address: str | None = None,
     workers_write: bool = False,
+    issue: str | None = None,
+    pdfa: bool = True,
 ) -> Summary:
     """Convert every page of ``inputs`` into ``outdir``, skipping pages already done with the same settings.
 
@@ -411,6 +418,9 @@ def run_batch(
     ``executor``: "local" (worker processes here) or "ray" (Ray actors, on the cluster at ``ray_address`` or on a
     Ray started here); with Ray, outputs come back to this process to be written unless ``workers_write`` (OUTDIR
     on storage every node sees).
+    ``formats`` may hold document formats (``mets``, ``pdf``): one per input file, or one for the whole batch
+    named ``issue``; they are written once every page of theirs is done, from the pages' JSON (which they
+    bring, as ``mets`` brings ``alto``).
 
     Raises:
         InputNotFoundError, BadOptionError: inputs missing or colliding, bad options (before any page is read).
@@ -439,8 +449,18 @@ def run_batch(
         raise BadOptionError("--max-memory must be >= 0 (0: no limit)")
     from .export import DOCUMENT_FORMATS
 
-    if set(formats) & set(DOCUMENT_FORMATS):
-        raise BadOptionError("--format mets and pdf are written by convert (one file per input); not by batch yet")
+    documents = [f for f in formats if f in DOCUMENT_FORMATS]
+    if issue is not None and not documents:
+        raise BadOptionError("--issue names the issue's METS or PDF: add mets or pdf to --format")
+    if issue is not None and (not issue.strip() or Path(issue).name != issue or issue.startswith(".")):
+        raise BadOptionError(f"--issue {issue!r}: give a file name (no folders), as the issue's outputs are named")
+    if documents:
+        from .export.pdf import check_pdf_support
+
+        if "pdf" in documents:
+            check_pdf_support()  # a missing renderer is said before any page is read
+        wanted = [f for f in formats if f not in DOCUMENT_FORMATS]
+        formats = [*wanted, *[f for f in ("json", "alto") if f not in wanted and (f == "json" or "mets" in documents)]]
     files = discover(inputs)
     ensure_writable_dir(outdir)
     _clean_temporaries(outdir)
@@ -517,8 +537,57 @@ def run_batch(
             except OutputError:
                 if not failed:
                     raise
+    if documents and not summary.stopped:
+        _write_documents(outdir, files, tasks, settings, documents, issue, pdfa, summary)
     summary.seconds = time.monotonic() - t0
     return summary
+
+
+def _write_documents(
+    outdir: Path,
+    files: list[tuple[Path, str]],
+    tasks: list[PageTask],
+    settings: BatchSettings,
+    documents: list[str],
+    issue: str | None,
+    pdfa: bool,
+    summary: Summary,
+) -> None:
+    """The batch's METS and PDFs, from the pages the manifest records as done with these settings."""
+    from .documents import groups_of, write_documents
+
+    order = {str(f): n for n, (f, _) in enumerate(files)}
+
+    done_keys = _done_keys(read_manifest(outdir), outdir)
+    done = {(t.input, t.page) for t in tasks if (t.sha256, t.page + 1, settings.key(), t.out_stem) in done_keys}
+
+    def stem(out_stem: str, pages: int) -> str:
+        return out_stem if pages == 1 else out_stem.rsplit("_p", 1)[0]
+
+    planned = [(t.input, t.page, t.out_stem, stem(t.out_stem, t.pages)) for t in tasks]
+    # Pages that could not even be planned (unreadable files, pages too large) belong to their group too: it is
+    # not whole without them.
+    unplanned = [
+        (
+            r["input"],
+            int(r.get("page") or 1) - 1,
+            "",
+            stem(r.get("out_stem") or Path(r["input"]).stem, int(r.get("pages") or 1)),
+        )
+        for r in summary.failed
+        if (r["input"], int(r.get("page") or 1) - 1) not in {p[:2] for p in planned}
+    ]
+    groups = groups_of(sorted(planned + unplanned, key=lambda p: (order[p[0]], p[1])), issue)
+    written, skipped = write_documents(
+        outdir,
+        groups,
+        documents,
+        done,
+        pdfa=pdfa,
+        pdf_dpi=int(settings.options.get("pdf_dpi", 300)),
+    )
+    summary.documents = [str(p.relative_to(outdir)) for p in written]
+    summary.documents_skipped = skipped
 
 
 def _latest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

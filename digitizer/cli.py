@@ -17,9 +17,9 @@ from .version import __version__
 log = logging.getLogger("digitizer")
 
 FORMATS_HELP = (
-    "Comma-separated formats: txt, md, json, alto, page, hocr, jsonl, html; convert only, one file per input: "
-    "pdf (the scan with an invisible text layer in reading order), mets (each page's image and ALTO, which it "
-    "brings; articles and ads)."
+    "Comma-separated formats: txt, md, json, alto, page, hocr, jsonl, html; one file per input (batch: or per "
+    "issue, --issue): pdf (the scan with an invisible text layer in reading order), mets (each page's image and "
+    "ALTO, which it brings; articles and ads)."
 )
 
 
@@ -227,6 +227,7 @@ def convert(
     soon as it is done, each file whole or not at all.
     """
     from .batch import discover
+    from .documents import image_href
     from .export import ExportOptions, write_outputs
     from .export.html import thumbnail_jpeg
     from .export.mets import to_mets
@@ -274,7 +275,7 @@ def convert(
         if "mets" in fmts:  # after the last page: it names them all
             issue = new_document(str(s), opts, engine, pages)
             path = outdir / f"{stem}.mets.xml"
-            atomic_write(path, to_mets(issue, [str(s)] * len(pages), altos, stem))
+            atomic_write(path, to_mets(issue, [image_href(outdir, s)] * len(pages), altos, stem))
             click.echo(str(path))
 
 
@@ -371,6 +372,20 @@ def view(result: Path, out: Path | None) -> None:
     help="Ray: workers write each page's outputs into OUTDIR themselves (OUTDIR on storage every node sees); "
     "by default they send them back and this process writes them.",
 )
+@click.option(
+    "--issue",
+    "as_issue",
+    is_flag=True,
+    help="All INPUTS are one newspaper issue, page after page: --format mets / pdf write one <issue>.mets.xml / "
+    "<issue>.pdf for it (not one per input), named after the one folder given or --issue-name.",
+)
+@click.option("--issue-name", default=None, help="The issue's name, for its METS and PDF files (with --issue).")
+@click.option(
+    "--pdfa/--no-pdfa",
+    default=True,
+    show_default=True,
+    help="Write searchable PDFs as PDF/A-2b (validated before they are kept), or as plain PDFs.",
+)
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed page.")
 @click.option("--force", is_flag=True, help="Redo pages the manifest records as done.")
 @click.option(
@@ -394,6 +409,9 @@ def batch(
     executor: str,
     ray_address: str | None,
     workers_write: bool,
+    as_issue: bool,
+    issue_name: str | None,
+    pdfa: bool,
     fail_fast: bool,
     force: bool,
     report_dir: Path | None,
@@ -415,6 +433,13 @@ def batch(
         raise BadOptionError("batch needs INPUT... and -o OUTDIR (or --report OUTDIR)")
     fmts = parse_formats(formats)
     opts = build_options(**kw).as_dict()
+    issue = None
+    if issue_name is not None and not as_issue:
+        raise BadOptionError("--issue-name goes with --issue")
+    if as_issue:
+        issue = issue_name or (inputs[0].resolve().name if len(inputs) == 1 and inputs[0].is_dir() else None)
+        if issue is None:
+            raise BadOptionError("--issue with other than one folder: name the issue with --issue-name")
     summary = run_batch(
         inputs,
         outdir,
@@ -431,6 +456,8 @@ def batch(
         executor=executor,
         ray_address=ray_address,
         workers_write=workers_write,
+        issue=issue,
+        pdfa=pdfa,
     )
     click.echo(summary.text(), err=True)
     if summary.failed:

@@ -67,8 +67,8 @@ EXTENSIONS: dict[str, str] = {
 }
 
 
-#: Formats written once for a whole input (all its pages), not page by page: METS names every page's image and
-#: ALTO file (so ``mets`` brings ``alto`` with it); the searchable PDF holds every page.
+#: Formats written once for a whole input (all its pages; in a batch, also for an issue), not page by page:
+#: METS names every page's image and ALTO file (so ``mets`` brings ``alto`` with it); the PDF holds every page.
 DOCUMENT_FORMATS = ("mets", "pdf")
 
 

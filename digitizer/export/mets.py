@@ -47,8 +47,8 @@ def _regions(page: Page) -> list[tuple[str, str, list[str]]]:
 
 
 def to_mets(doc: Document, images: list[str], altos: list[str], label: str = "") -> str:
-    """METS for ``doc``'s pages: ``images[i]`` and ``altos[i]`` name page i's image and ALTO file (as written
-    beside the METS file; one image may hold several pages, as a multi-page TIFF or PDF does)."""
+    """METS for ``doc``'s pages: ``images[i]`` and ``altos[i]`` name page i's image and ALTO file (as seen from
+    the METS file; one image may hold several pages, as a multi-page TIFF or PDF does)."""
     created = (doc.created or datetime.now(UTC).replace(microsecond=0).isoformat()).replace("+00:00", "")
     w = XmlWriter()
     w.open(
