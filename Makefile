@@ -47,6 +47,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/search_bench.py
 
 soak: install
 	$(BIN)/python bench/soak.py

@@ -532,3 +532,58 @@ def synth(outdir: Path, count: int, seed: int, lang: str, style: str) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.command()
+@click.argument("outdirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("digitizer-index.db"),
+    show_default=True,
+    help="The SQLite index to make or update.",
+)
+@_handle_errors
+def index(outdirs: tuple[Path, ...], db: Path) -> None:
+    """Index the articles, ads and pages in OUTDIRS (convert or batch outputs with json or jsonl) for search.
+
+    A rerun adds new and changed pages and drops removed ones (a batch's manifest says which pages are done).
+    """
+    from .search import build_index
+
+    click.echo(build_index(list(outdirs), db).text(), err=True)
+
+
+@main.command()
+@click.argument("db", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="The hits as JSON lines.")
+@click.option("--limit", type=int, default=10, show_default=True, help="How many hits at most.")
+@click.option(
+    "--kind",
+    "kinds",
+    type=click.Choice(["article", "ad", "page"]),
+    multiple=True,
+    help="Only these kinds of record (repeatable; default: all).",
+)
+@_handle_errors
+def search(db: Path, query: str, as_json: bool, limit: int, kinds: tuple[str, ...]) -> None:
+    """Search the index DB for QUERY: every word must match (Chinese: every string), "quoted" words as a phrase.
+
+    Hits best first (BM25), each with its file, page, article or ad id, a snippet with the match in [ ], and its
+    box in the scan. No hits is not an error.
+    """
+    import json
+
+    from .search import KINDS
+    from .search import search as run_search
+
+    hits = run_search(db, query, limit, kinds or KINDS)
+    if not hits:
+        log.info("no hits for %r", query)
+    for h in hits:
+        if as_json:
+            click.echo(json.dumps(h.to_dict(), ensure_ascii=False))
+        else:
+            box = ",".join(str(v) for v in h.bbox) if h.bbox else "-"
+            click.echo(f"{h.score:7.2f}  {h.kind:<7} {h.id}  {h.source} p{h.page}  [{box}]\n         {h.snippet}")
