@@ -448,7 +448,8 @@ def segment(
 
     # Lines inside a picture are marks in the picture, not text of the page.
     # A frame that is mostly picture is the picture's own border, not a boxed ad: keep the picture.
-    frames = [f for f in frames if not any(inside(p, f) and area(p) >= 0.7 * area(f) for p in photos)]
+    # (Its box may stick out of the frame's by a few pixels: the two are found apart.)
+    frames = [f for f in frames if not any(share_inside(p, f) > 0.95 and area(p) >= 0.7 * area(f) for p in photos)]
     photos = [p for p in photos if not any(inside(p, f) for f in frames)]
     lines = [ln for ln in lines if not any(share_inside(ln.box, p) > 0.6 for p in photos)]
     for ln in lines:
