@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-FORMATS ?= txt,md,json,jsonl,alto,page,hocr,html
+FORMATS ?= txt,md,json,jsonl,alto,page,hocr,html,pdf
 
 .PHONY: install run test bench soak lint clean
 
@@ -57,4 +57,4 @@ lint: install
 	$(BIN)/mypy digitizer
 
 clean:
-	rm -rf output/*.txt output/*.json output/*.md output/*.xml output/*.html output/*.jsonl output/*.hocr
+	rm -rf output/*.txt output/*.json output/*.md output/*.xml output/*.html output/*.jsonl output/*.hocr output/*.pdf
