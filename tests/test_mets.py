@@ -68,6 +68,10 @@ def test_mets_of_a_three_page_issue_is_valid_and_every_reference_resolves(issue:
     areas = [a for d in logical for a in d.iter(f"{M}area")]
     assert areas and all(a.get("BEGIN") in alto_ids[a.get("FILEID", "")] for a in areas)
     assert len({a.get("FILEID") for a in areas}) == 3  # on every page
+    # The classified-ads band's head is a section holding the ads under it, in reading order.
+    sections = [d for d in root.iter(f"{M}div") if d.get("TYPE") == "section"]
+    assert len(sections) == 3 and all(s.get("LABEL") == "分类广告" for s in sections)
+    assert all(any(c.get("TYPE") == "advertisement" for c in s.findall(f"{M}div")) for s in sections)
 
 
 def _references_resolve(mets_path: Path) -> list[str]:

@@ -1,11 +1,13 @@
-"""METS 1.12.1 for a newspaper issue: the pages' images and ALTO files, the issue page by page, and its articles
-and ads pointing into the pages' ALTO TextBlocks (as NDNP and Europeana Newspapers ingest an issue).
+"""METS 1.12.1 for a newspaper issue: the pages' images and ALTO files, the issue page by page, and its articles,
+ads and sections (an ad band's head holding its ads) pointing into the pages' ALTO TextBlocks (as NDNP and
+Europeana Newspapers ingest an issue).
 
 A document-level output: one ``<stem>.mets.xml`` beside the per-page ALTO files it names.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePath
 
@@ -29,20 +31,38 @@ _MIME = {
 }
 
 
-def _regions(page: Page) -> list[tuple[str, str, list[str]]]:
-    """The page's logical parts: (type, label, ALTO TextBlock ids in reading order): each article, then each ad
-    that is in no article."""
+@dataclass
+class _Part:
+    """A part of the issue's logical structure: its type, label, own ALTO TextBlock ids, and the parts in it."""
+
+    type: str
+    label: str
+    ids: list[str]
+    parts: list[_Part] = field(default_factory=list)
+
+
+def _regions(page: Page) -> list[_Part]:
+    """The page's logical parts in reading order: each article (at its first block) and each ad in no article;
+    a section head (a band such as "CLASSIFIEDS") holds the articles and ads after it, up to the next one."""
     blocks = {b.id: b for b in page.blocks}
-    out: list[tuple[str, str, list[str]]] = []
-    in_article: set[str] = set()
-    for a in page.articles:
-        ids = [pid for bid in a.block_ids if bid in blocks for pid in pieces_of(blocks[bid])]
-        if ids:
-            out.append(("article", a.headline, ids))
-            in_article.update(a.block_ids)
+    articles = {a.id: a for a in page.articles}
+    out: list[_Part] = []
+    section: _Part | None = None
+    seen: set[str] = set()
     for b in page.blocks:
-        if b.kind == "ad" and b.id not in in_article:
-            out.append(("advertisement", b.title or "", pieces_of(b)))
+        part = None
+        if b.kind == "section" and not b.article:
+            section = _Part("section", b.text.strip(), pieces_of(b))
+            out.append(section)
+        elif b.article in articles and b.article not in seen:
+            seen.add(b.article)
+            a = articles[b.article]
+            ids = [pid for bid in a.block_ids if bid in blocks for pid in pieces_of(blocks[bid])]
+            part = _Part("article", a.headline, ids) if ids else None
+        elif b.kind == "ad" and not b.article:
+            part = _Part("advertisement", b.title or "", pieces_of(b))
+        if part is not None:
+            (section.parts if section is not None else out).append(part)
     return out
 
 
@@ -99,21 +119,28 @@ def to_mets(doc: Document, images: list[str], altos: list[str], label: str = "")
     w.close()
     w.open("structMap", ' ID="LOGICAL" TYPE="LOGICAL"')
     w.open("div", attrs({"ID": "LOG_ISSUE", "TYPE": "issue", "LABEL": label or PurePath(doc.source).stem}))
-    k = 0
-    for n, page in enumerate(doc.pages):
-        for kind, title, ids in _regions(page):
-            k += 1
-            head = {"ID": f"LOG{k:04d}", "TYPE": kind}
-            if title:
-                head["LABEL"] = title
-            w.open("div", attrs(head))
+    counter = [0]
+
+    def write(part: _Part, fileid: str) -> None:
+        counter[0] += 1
+        head = {"ID": f"LOG{counter[0]:04d}", "TYPE": part.type}
+        if part.label:
+            head["LABEL"] = part.label
+        w.open("div", attrs(head))
+        if part.ids:
             w.open("fptr")
             w.open("seq")
-            for bid in ids:
-                w.leaf("area", attrs({"FILEID": f"ALTO{n + 1:04d}", "BEGIN": xml_id(bid), "BETYPE": "IDREF"}))
+            for bid in part.ids:
+                w.leaf("area", attrs({"FILEID": fileid, "BEGIN": xml_id(bid), "BETYPE": "IDREF"}))
             w.close()
             w.close()
-            w.close()
+        for p in part.parts:
+            write(p, fileid)
+        w.close()
+
+    for n, page in enumerate(doc.pages):
+        for part in _regions(page):
+            write(part, f"ALTO{n + 1:04d}")
     w.close()
     w.close()
     return w.getvalue()
