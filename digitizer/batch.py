@@ -557,25 +557,17 @@ def _write_documents(
     from .documents import groups_of, write_documents
 
     order = {str(f): n for n, (f, _) in enumerate(files)}
-
+    stems = {str(f): stem for f, stem in files}  # a document is named as the input's outputs are
     done_keys = _done_keys(read_manifest(outdir), outdir)
     done = {(t.input, t.page) for t in tasks if (t.sha256, t.page + 1, settings.key(), t.out_stem) in done_keys}
-
-    def stem(out_stem: str, pages: int) -> str:
-        return out_stem if pages == 1 else out_stem.rsplit("_p", 1)[0]
-
-    planned = [(t.input, t.page, t.out_stem, stem(t.out_stem, t.pages)) for t in tasks]
+    planned = [(t.input, t.page, t.out_stem, stems[t.input]) for t in tasks]
     # Pages that could not even be planned (unreadable files, pages too large) belong to their group too: it is
     # not whole without them.
+    known = {p[:2] for p in planned}
     unplanned = [
-        (
-            r["input"],
-            int(r.get("page") or 1) - 1,
-            "",
-            stem(r.get("out_stem") or Path(r["input"]).stem, int(r.get("pages") or 1)),
-        )
+        (r["input"], page, "", stems[r["input"]])
         for r in summary.failed
-        if (r["input"], int(r.get("page") or 1) - 1) not in {p[:2] for p in planned}
+        if (r["input"], page := int(r.get("page") or 1) - 1) not in known
     ]
     groups = groups_of(sorted(planned + unplanned, key=lambda p: (order[p[0]], p[1])), issue)
     written, skipped = write_documents(

@@ -270,7 +270,7 @@ def convert(
                 pdf.add(doc, pi.image, Path(s) if pi.page_count == 1 else None)
         if pdf is not None:
             path = outdir / f"{stem}.pdf"
-            atomic_write(path, pdf.finish(title=PurePath(s).name, creator=f"digitizer {__version__}", pdfa=pdfa))
+            atomic_write(path, pdf.finish(title=PurePath(s).name, pdfa=pdfa))
             click.echo(str(path))
         if "mets" in fmts:  # after the last page: it names them all
             issue = new_document(str(s), opts, engine, pages)
@@ -530,10 +530,6 @@ def synth(outdir: Path, count: int, seed: int, lang: str, style: str) -> None:
         click.echo(str(path))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 @main.command()
 @click.argument("outdirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -587,3 +583,7 @@ def search(db: Path, query: str, as_json: bool, limit: int, kinds: tuple[str, ..
         else:
             box = ",".join(str(v) for v in h.bbox) if h.bbox else "-"
             click.echo(f"{h.score:7.2f}  {h.kind:<7} {h.id}  {h.source} p{h.page}  [{box}]\n         {h.snippet}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

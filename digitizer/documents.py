@@ -9,7 +9,6 @@ earlier one, or on a cluster's nodes.
 from __future__ import annotations
 
 import json
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from .files import atomic_write
 
 __all__ = ["DocumentGroup", "groups_of", "image_href", "write_documents"]
 
-log = logging.getLogger(__name__)
+_SUFFIX = {"mets": "mets.xml", "pdf": "pdf"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,6 @@ def write_documents(
     formats: list[str],
     done: set[tuple[str, int]],
     *,
-    alto_version: str = "4.4",
     pdfa: bool = True,
     pdf_dpi: int = 300,
 ) -> tuple[list[Path], list[str]]:
@@ -84,7 +82,6 @@ def write_documents(
     from .export.pdf import PdfBuilder
     from .load import load_pages
     from .model import Document
-    from .version import __version__
 
     written: list[Path] = []
     skipped: list[str] = []
@@ -94,8 +91,11 @@ def write_documents(
             skipped.append(f"{g.name}: not written, {len(missing)} of its pages failed ({', '.join(missing[:3])})")
             continue
         sources = [outdir / f"{stem}.json" for _, _, stem in g.pages]
-        if "mets" in formats and _stale(outdir / f"{g.name}.mets.xml", sources):
-            docs = [_page_doc(outdir, stem) for _, _, stem in g.pages]
+        todo = [f for f in ("mets", "pdf") if f in formats and _stale(outdir / f"{g.name}.{_SUFFIX[f]}", sources)]
+        if not todo:
+            continue
+        docs = [_page_doc(outdir, stem) for _, _, stem in g.pages]  # read once for both
+        if "mets" in todo:
             first = docs[0]
             pages = [d.pages[0] for d in docs]
             issue = Document(g.pages[0][0], pages, first.engine, first.settings, first.version, first.created)
@@ -104,13 +104,12 @@ def write_documents(
             path = outdir / f"{g.name}.mets.xml"
             atomic_write(path, xml)
             written.append(path)
-        if "pdf" in formats and _stale(outdir / f"{g.name}.pdf", sources):
+        if "pdf" in todo:
             pdf = PdfBuilder()
-            for inp, i, stem in g.pages:
+            for (inp, i, _), doc in zip(g.pages, docs, strict=True):
                 (page_img,) = load_pages(inp, max_pixels=0, pdf_dpi=pdf_dpi, pages={i})
-                single = page_img.page_count == 1
-                pdf.add(_page_doc(outdir, stem), page_img.image, Path(inp) if single else None)
+                pdf.add(doc, page_img.image, Path(inp) if page_img.page_count == 1 else None)
             path = outdir / f"{g.name}.pdf"
-            atomic_write(path, pdf.finish(title=g.name, creator=f"digitizer {__version__}", pdfa=pdfa))
+            atomic_write(path, pdf.finish(title=g.name, pdfa=pdfa))
             written.append(path)
     return written, skipped

@@ -98,6 +98,17 @@ def test_index_of_50_pages_finds_the_right_article_first(outdir: Path, tmp_path:
     assert r.exit_code == 0 and r.stdout == ""
     assert CliRunner().invoke(main, ["search", str(db), "  "]).exit_code == 2
     assert CliRunner().invoke(main, ["search", str(tmp_path / "none.db"), "x"]).exit_code == 3
+    # Run as a module too (python -m digitizer.cli), as the bench runs the CLI.
+    import subprocess
+    import sys
+
+    r2 = subprocess.run(
+        [sys.executable, "-m", "digitizer.cli", "search", str(db), "鲸鱼", "--json", "--limit", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r2.returncode == 0 and json.loads(r2.stdout)["id"] == f"page{ZH_PAGE:03d}_a01", r2.stderr
 
 
 @pytest.mark.timeout(120)

@@ -7,6 +7,7 @@ A document-level output: one ``<stem>.mets.xml`` beside the per-page ALTO files 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -119,11 +120,10 @@ def to_mets(doc: Document, images: list[str], altos: list[str], label: str = "")
     w.close()
     w.open("structMap", ' ID="LOGICAL" TYPE="LOGICAL"')
     w.open("div", attrs({"ID": "LOG_ISSUE", "TYPE": "issue", "LABEL": label or PurePath(doc.source).stem}))
-    counter = [0]
+    numbers = itertools.count(1)
 
     def write(part: _Part, fileid: str) -> None:
-        counter[0] += 1
-        head = {"ID": f"LOG{counter[0]:04d}", "TYPE": part.type}
+        head = {"ID": f"LOG{next(numbers):04d}", "TYPE": part.type}
         if part.label:
             head["LABEL"] = part.label
         w.open("div", attrs(head))

@@ -10,6 +10,7 @@ page after page as they are converted (each page's image is let go once drawn).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import tempfile
 from pathlib import Path
@@ -21,6 +22,7 @@ from PIL import Image
 
 from ..errors import MissingDependencyError, PdfaConversionError
 from ..model import Document
+from ..version import __version__
 from .hocr import to_hocr
 
 __all__ = ["PDFA_FLAVOUR", "PdfBuilder", "check_pdf_support"]
@@ -86,39 +88,37 @@ class PdfBuilder:
         self._parts.append(out)
         lossless.unlink(missing_ok=True)
 
-    def finish(self, title: str = "", creator: str = "digitizer", pdfa: bool = True) -> bytes:
-        """The PDF, every page added in order, PDF/A-2b unless ``pdfa`` is False; ``title`` and ``creator`` go
-        into its metadata. The working files are removed."""
+    def finish(self, title: str = "", pdfa: bool = True) -> bytes:
+        """The PDF, every page added in order, PDF/A-2b unless ``pdfa`` is False; ``title`` and the digitizer's
+        name and version go into its metadata. The working files are removed."""
         pikepdf = self._pikepdf
         try:
-            with pikepdf.new() as pdf:
-                opened = [pikepdf.open(p) for p in self._parts]
-                for part in opened:
-                    pdf.pages.extend(part.pages)
+            with pikepdf.new() as pdf, contextlib.ExitStack() as parts:
+                for path in self._parts:
+                    pdf.pages.extend(parts.enter_context(pikepdf.open(path)).pages)
                 with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
                     if title:
                         meta["dc:title"] = title
-                    meta["xmp:CreatorTool"] = creator
+                    meta["xmp:CreatorTool"] = f"digitizer {__version__}"
                 buf = io.BytesIO()
                 if pdfa:
-                    self._save_pdfa(pdf, buf)
+                    _save_pdfa(pdf, buf)
                 else:
                     pdf.save(buf)
-                for part in opened:
-                    part.close()
             return buf.getvalue()
         finally:
             self._dir.cleanup()
 
-    def _save_pdfa(self, pdf: Any, buf: io.BytesIO) -> None:
-        """Save ``pdf`` as PDF/A into ``buf``: pikepdf adds what the standard asks (sRGB output intent, XMP
-        declaration) and validates the written bytes; a PDF that fails is an error, never a PDF/A claim."""
-        from pikepdf.pdfa import PdfaError, save
 
-        try:
-            save(pdf, buf, PDFA_FLAVOUR, output_intent="sRGB")
-        except PdfaError as e:
-            findings = "; ".join(f.message for f in e.report.findings[:5])
-            raise PdfaConversionError(
-                f"the searchable PDF is not valid PDF/A-{PDFA_FLAVOUR} ({findings}); --no-pdfa writes a plain PDF"
-            ) from e
+def _save_pdfa(pdf: Any, buf: io.BytesIO) -> None:
+    """Save ``pdf`` as PDF/A into ``buf``: pikepdf adds what the standard asks (sRGB output intent, XMP
+    declaration) and validates the written bytes; a PDF that fails is an error, never a PDF/A claim."""
+    from pikepdf.pdfa import PdfaError, save
+
+    try:
+        save(pdf, buf, PDFA_FLAVOUR, output_intent="sRGB")
+    except PdfaError as e:
+        findings = "; ".join(f.message for f in e.report.findings[:5])
+        raise PdfaConversionError(
+            f"the searchable PDF is not valid PDF/A-{PDFA_FLAVOUR} ({findings}); --no-pdfa writes a plain PDF"
+        ) from e
