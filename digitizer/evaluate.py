@@ -33,9 +33,11 @@ KEYS = (
     "order",
     "region_order",
     "lines_across",
+    "block_class",
+    "article_f1",
 )
 
-__all__ = ["evaluate_dirs", "format_table", "layout_scores", "score_page"]
+__all__ = ["evaluate_dirs", "format_table", "layout_scores", "score_page", "structure_scores"]
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "…": "...", "·": ".", "•": "●"})
 
@@ -87,6 +89,62 @@ def layout_scores(
         hit_g = sum(1 for gb in g if any(iou(gb, pb) >= thresh for pb in p))
         hit_p = sum(1 for pb in p if any(iou(gb, pb) >= thresh for gb in g))
         out[kind] = {"recall": round(hit_g / len(g), 4), "precision": round(hit_p / max(1, len(p)), 4)}
+    return out
+
+
+def _gt_block_at(gt_blocks: list[dict[str, Any]], x: float, y: float) -> int | None:
+    """The ground-truth block one of whose boxes holds the point; the smallest where boxes nest (a head inside an
+    ad's frame)."""
+    best: tuple[float, int] | None = None
+    for i, g in enumerate(gt_blocks):
+        for bx in g.get("boxes") or []:
+            if bx[0] <= x <= bx[2] and bx[1] <= y <= bx[3]:
+                area = (bx[2] - bx[0]) * (bx[3] - bx[1])
+                if best is None or area < best[0]:
+                    best = (area, i)
+    return best[1] if best is not None else None
+
+
+def structure_scores(gt: dict[str, Any], pred: dict[str, Any]) -> dict[str, float]:
+    """Block classes and article membership, from the output lines that fall in each ground-truth block.
+
+    Each output line votes, by its length, for its block's kind and article in the ground-truth block under its
+    centre. ``block_class``: the share of ground-truth blocks whose winning kind is theirs. ``article_*``: pairwise
+    precision and recall over those blocks, a pair counting as together where both carry one article (the ground
+    truth's ``article`` ids; the output's article ids) — only where the ground truth names articles."""
+    gblocks = [g for g in gt.get("blocks", []) if g.get("text", "").strip()]
+    kind_votes: list[Counter[str]] = [Counter() for _ in gblocks]
+    art_votes: list[Counter[str]] = [Counter() for _ in gblocks]
+    for b in _pred_blocks(pred):
+        for ln in b.get("lines", []):
+            x0, y0, x1, y1 = ln["bbox"]
+            i = _gt_block_at(gblocks, (x0 + x1) / 2, (y0 + y1) / 2)
+            if i is None:
+                continue
+            weight = max(1, len(ln.get("text", "")))
+            kind_votes[i][b["kind"]] += weight
+            art_votes[i][b.get("article") or ""] += weight
+    seen = [i for i, v in enumerate(kind_votes) if v]
+    out: dict[str, float] = {}
+    if seen:
+        ok = sum(1 for i in seen if kind_votes[i].most_common(1)[0][0] == gblocks[i]["type"])
+        out["block_class"] = round(ok / len(seen), 4)
+    if any(g.get("article") for g in gblocks):
+        truth = [gblocks[i].get("article") or "" for i in seen]
+        found = [art_votes[i].most_common(1)[0][0] for i in seen]
+        both = t_pairs = f_pairs = 0
+        for a in range(len(seen)):
+            for b2 in range(a + 1, len(seen)):
+                t = bool(truth[a]) and truth[a] == truth[b2]
+                f = bool(found[a]) and found[a] == found[b2]
+                t_pairs += t
+                f_pairs += f
+                both += t and f
+        p_ = both / f_pairs if f_pairs else (1.0 if not t_pairs else 0.0)
+        r_ = both / t_pairs if t_pairs else (1.0 if not f_pairs else 0.0)
+        out["article_precision"] = round(p_, 4)
+        out["article_recall"] = round(r_, 4)
+        out["article_f1"] = round(2 * p_ * r_ / max(1e-9, p_ + r_), 4)
     return out
 
 
@@ -168,6 +226,7 @@ def score_ground_truth(gt: GroundTruth, text: str, pred: dict[str, Any] | None, 
         s: dict[str, Any] = dict(score_page(gt.raw, text))
         if pred is not None:
             s["layout"] = layout_scores(gt.raw, pred)
+            s.update(structure_scores(gt.raw, pred))
         return s
     s = score_loose(gt.text, text)
     boxes = [b["bbox"] for b in gt.blocks if b.get("bbox") and b["text"].strip()]

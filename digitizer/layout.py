@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .geometry import Box, area, inside, overlap, quad_box, runs, share_inside
+from .geometry import Box, area, inside, iou, overlap, quad_box, runs, share_inside
 from .ocr.base import CharBox, OcrLine
 from .resample import shrink
 from .script import is_hanzi, is_wide
@@ -37,6 +37,7 @@ class TLine:
     frame: int | None = None  # index of the ad frame holding it
     photo: int | None = None  # index of the photo it captions
     ink: float = 0.0  # share of dark pixels: bold type has more
+    stroke: float = 0.0  # mean width of the ink's strokes across rows, in pixels: bold type's are wider
     column: int = 0  # leaf region of the XY-cut it was read in
 
     @property
@@ -390,11 +391,16 @@ HALF_RES_BODY = 20.0
 
 
 def segment(
-    image: np.ndarray, ocr_lines: list[OcrLine], ink: np.ndarray | None = None, grey: np.ndarray | None = None
+    image: np.ndarray,
+    ocr_lines: list[OcrLine],
+    ink: np.ndarray | None = None,
+    grey: np.ndarray | None = None,
+    separators: list[Box] | None = None,
 ) -> Layout:
     """Find the page's parts and give each line a kind.
 
-    ``ink`` is ``ink_mask`` of the page and ``grey`` the page in grey, when the caller already has them.
+    ``ink`` is ``ink_mask`` of the page and ``grey`` the page in grey, when the caller already has them;
+    ``separators`` the column separators found on the page (``columns.separator_boxes``).
     """
     if grey is None:
         grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
@@ -449,7 +455,11 @@ def segment(
     # Lines inside a picture are marks in the picture, not text of the page.
     # A frame that is mostly picture is the picture's own border, not a boxed ad: keep the picture.
     # (Its box may stick out of the frame's by a few pixels: the two are found apart.)
-    frames = [f for f in frames if not any(share_inside(p, f) > 0.95 and area(p) >= 0.7 * area(f) for p in photos)]
+    frames = [
+        f
+        for f in frames
+        if not any(iou(p, f) >= 0.8 or (share_inside(p, f) > 0.95 and area(p) >= 0.7 * area(f)) for p in photos)
+    ]
     photos = [p for p in photos if not any(inside(p, f) for f in frames)]
     lines = [ln for ln in lines if not any(share_inside(ln.box, p) > 0.6 for p in photos)]
     for ln in lines:
@@ -460,7 +470,9 @@ def segment(
         x0, y0, x1, y1 = (int(v) for v in ln.box)
         crop = mask[y0:y1, x0:x1]
         ln.ink = float(crop.mean() / 255) if crop.size else 0.0
+        ln.stroke = _stroke(crop if not ln.vertical else crop.T)
     lay = Layout(w, h, lines, body_h, hr, vr, frames, photos, bands, dropped)
+    lay.separators = list(separators or [])
     classify(lay)
     return lay
 
@@ -483,6 +495,8 @@ def classify(lay: Layout) -> None:
     body = lay.body_h
     lines = lay.lines
     body_ink = float(np.median([ln.ink for ln in lines if abs(ln.h - body) < 0.2 * body] or [0.2]))
+    strokes = [ln.stroke for ln in lines if abs(ln.h - body) < 0.2 * body and ln.stroke > 0]
+    body_stroke = float(np.median(strokes)) if len(strokes) >= 5 else None
     # Running header and footer: above the first / below the last long rule near the page's edges.
     long_rules = [r for r in lay.hrules if r[2] - r[0] > 0.5 * lay.width]
     top = [r for r in long_rules if r[1] < 0.15 * lay.height]
@@ -534,9 +548,19 @@ def classify(lay: Layout) -> None:
             ln.kind = "byline"
         elif size >= 1.5 or (
             # The line's own measures first: most lines fail them, and the two scans of the page need not run.
+            # Bold shows in the strokes' width better than in the share of ink (larger type has more white too).
             len(ln.text.strip()) >= 4
-            and (size >= 1.2 or (ln.ink > body_ink * (1.15 if size >= 1.12 else 1.4) and ln.length < 25 * body))
-            and not _piece_of_body_line(ln, free, body)
+            and (
+                size >= 1.2
+                or (
+                    ln.length < 25 * body
+                    and (
+                        ln.ink > body_ink * (1.15 if size >= 1.12 else 1.4)
+                        or (body_stroke is not None and ln.stroke >= 1.25 * body_stroke)
+                    )
+                )
+            )
+            and not _piece_of_body_line(ln, free, body, [*lay.vrules, *lay.separators])
             and not _fills_column(ln, free, body)
         ):
             ln.kind = "heading"
@@ -591,6 +615,20 @@ def classify(lay: Layout) -> None:
             ln.photo = pi
 
 
+def _stroke(crop: np.ndarray) -> float:
+    """Mean length of the ink's runs along the rows of ``crop`` (ink > 0), the longest and shortest tenth left
+    out (serifs, joins, specks); 0 where there is too little ink to tell."""
+    ink = (crop > 0).astype(np.int8)
+    if ink.size == 0:
+        return 0.0
+    edges = np.diff(np.pad(ink, ((0, 0), (1, 1))), axis=1)
+    lengths = np.sort(np.flatnonzero(edges.ravel() == -1) - np.flatnonzero(edges.ravel() == 1))
+    if len(lengths) < 10:
+        return 0.0
+    k = len(lengths) // 10
+    return float(lengths[k : len(lengths) - k].mean())
+
+
 def _pitch(ln: TLine) -> float | None:
     """Character pitch of a horizontal line of Chinese (type size, as every character is one em wide)."""
     if ln.vertical:
@@ -612,15 +650,22 @@ def _is_byline(text: str) -> bool:
     return len(t) <= 60
 
 
-def _piece_of_body_line(ln: TLine, lines: list[TLine], body: float) -> bool:
-    """A word or two that the detector cut out of a body line: body-size text sits beside it on its row."""
+def _piece_of_body_line(ln: TLine, lines: list[TLine], body: float, separators: list[Box]) -> bool:
+    """A word or two that the detector cut out of a body line: body-size text sits beside it on its row, on the
+    same side of every column rule and separator (a line of the next column is no part of it)."""
     for o in lines:
         if o is ln or abs(o.h - body) > 0.25 * body:
             continue
         ov = overlap(o.box[1], o.box[3], ln.box[1], ln.box[3])
         gap = max(o.box[0] - ln.box[2], ln.box[0] - o.box[2])
         if ov > 0.5 * min(o.h, ln.h) and gap < 2.0 * ln.h:
-            return True
+            a, b = (ln.box[2], o.box[0]) if o.box[0] >= ln.box[2] else (o.box[2], ln.box[0])
+            if not any(
+                a - 0.2 * ln.h <= (sp[0] + sp[2]) / 2 <= b + 0.2 * ln.h
+                and overlap(sp[1], sp[3], ln.box[1], ln.box[3]) > 0.5 * ln.h
+                for sp in separators
+            ):
+                return True
     return False
 
 
@@ -652,6 +697,120 @@ def _drop_thin_strokes(prof: np.ndarray, max_w: int, min_white: int) -> tuple[np
                 out[x:e] = False
                 spans.append((x, e))
     return out, spans
+
+
+def join_words(lines: list[OcrLine], mask: np.ndarray, separators: list[Box]) -> list[OcrLine]:
+    """Words read apart on one row joined into their line.
+
+    In a narrow justified column the spaces stretch, and the detector may box a line word by word; the layout
+    needs the line (its length, its neighbours). Two pieces join where they sit on one row in one type size, less
+    than a line height apart, with no column separator and no ink between them, and a line of the same type
+    within four lines above or below runs right across the gap (so the gap lies inside a column, not between
+    two). Each piece keeps its own reading; lines of vertical type are left alone.
+    """
+    boxes = [quad_box(o.quad) for o in lines]
+    flat = [i for i, o in enumerate(lines) if not o.vertical and boxes[i][2] - boxes[i][0] >= 0.5 * _h(boxes[i])]
+    flat.sort(key=lambda i: (boxes[i][0], boxes[i][1]))
+    step = max(1.0, float(np.median([_h(boxes[i]) for i in flat]))) if flat else 1.0
+    bands: dict[int, list[int]] = {}
+    for i in flat:
+        bands.setdefault(int((boxes[i][1] + boxes[i][3]) / 2 // step), []).append(i)
+
+    def covered(a: float, b: float, row: Box, h: float) -> bool:
+        yc = (row[1] + row[3]) / 2
+        for d in range(-int(4 * h // step) - 1, int(4 * h // step) + 2):
+            for k in bands.get(int(yc // step) + d, []):
+                o = boxes[k]
+                if (
+                    abs(_h(o) - h) < 0.25 * max(h, _h(o))
+                    and overlap(o[1], o[3], row[1], row[3]) <= 0
+                    and abs((o[1] + o[3]) / 2 - yc) < 4 * h
+                    and o[0] < a - 0.2 * h
+                    and o[2] > b + 0.2 * h
+                ):
+                    return True
+        return False
+
+    joined: dict[int, int] = {}  # piece → the piece its row starts with
+    rows: dict[int, list[int]] = {}
+    ends: dict[int, Box] = {}
+    row_bands: dict[int, list[int]] = {}  # rows by the band of their first piece's centre
+    for i in flat:
+        x0, y0, x1, y1 = boxes[i]
+        h = y1 - y0
+        best = None
+        here = int((y0 + y1) / 2 // step)
+        for start in (k for d in (-1, 0, 1) for k in row_bands.get(here + d, [])):
+            r = ends[start]
+            rh = r[3] - r[1]
+            gap = x0 - r[2]
+            if (
+                -0.2 * min(h, rh) <= gap < min(h, rh)
+                and abs(rh - h) < 0.25 * max(h, rh)
+                and overlap(r[1], r[3], y0, y1) > 0.7 * min(h, rh)
+                and (best is None or gap < x0 - ends[best][2])
+            ):
+                best = start
+        if best is not None:
+            r = ends[best]
+            a, b = r[2], x0
+            hh = max(h, r[3] - r[1])
+            gap_ink = mask[int(max(r[1], y0)) : int(min(r[3], y1)), max(0, int(a) + 1) : max(0, int(b) - 1)]
+            if (
+                not any(
+                    a - 0.3 * hh < (sp[0] + sp[2]) / 2 < b + 0.3 * hh and overlap(sp[1], sp[3], y0, y1) > 0.5 * hh
+                    for sp in separators
+                )
+                and not (gap_ink.size and gap_ink.max() > 0)
+                and covered(a, b, (r[0], min(r[1], y0), x1, max(r[3], y1)), hh)
+            ):
+                rows[best].append(i)
+                joined[i] = best
+                ends[best] = (r[0], min(r[1], y0), max(r[2], x1), max(r[3], y1))
+                continue
+        rows[i] = [i]
+        ends[i] = boxes[i]
+        row_bands.setdefault(here, []).append(i)
+    out: list[OcrLine] = []
+    for i, o in enumerate(lines):
+        if i in joined:
+            continue
+        if len(rows.get(i, [i])) == 1:
+            out.append(o)
+            continue
+        out.append(_joined(lines, rows[i], ends[i]))
+    return out
+
+
+def _h(b: Box) -> float:
+    return b[3] - b[1]
+
+
+def _joined(lines: list[OcrLine], members: list[int], box: Box) -> OcrLine:
+    """One line of the pieces ``members`` (left to right): their readings and characters in turn, a space between
+    two pieces unless both sides are Chinese."""
+    parts = [lines[k] for k in members]
+    text = parts[0].text
+    chars = list(parts[0].chars)
+    for prev, o in zip(parts, parts[1:], strict=False):
+        if prev.text and o.text and not (is_hanzi(prev.text[-1]) and is_hanzi(o.text[0])):
+            text += " "
+            x = float(prev.quad[:, 0].max())
+            q = np.array(
+                [[x, o.quad[0, 1]], [x + 1, o.quad[0, 1]], [x + 1, o.quad[3, 1]], [x, o.quad[3, 1]]], np.float32
+            )
+            chars.append(CharBox(" ", q, 1.0))
+        text += o.text
+        chars.extend(o.chars)
+    n = sum(max(1, len(o.text)) for o in parts)
+    conf = sum(o.confidence * max(1, len(o.text)) for o in parts) / n
+    model = max(parts, key=lambda o: len(o.text)).model
+    # The pieces' mean top and bottom, not their union: on a page straightened to within a fraction of a degree
+    # the union of a row of words is taller than any of them, and would read as larger type.
+    y0 = float(np.mean([o.quad[:, 1].min() for o in parts]))
+    y1 = float(np.mean([o.quad[:, 1].max() for o in parts]))
+    quad = np.array([[box[0], y0], [box[2], y0], [box[2], y1], [box[0], y1]], np.float32)
+    return OcrLine(quad, text, conf, chars, model, False)
 
 
 def split_at_gutters(mask: np.ndarray, quads: list[np.ndarray]) -> list[np.ndarray]:

@@ -21,7 +21,7 @@ from .config import Options
 from .detect import find_lines, probe_lines, read_confidence, read_lines
 from .errors import BadOptionError
 from .geometry import line_areas
-from .layout import segment, split_at_gutters
+from .layout import join_words, segment, split_at_gutters
 from .load import PageImage, check_page_size, load_pages
 from .marks import add_vertical_marks
 from .memory import release_freed_memory
@@ -107,11 +107,12 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     t = time.perf_counter()
     ocr_lines = read_lines(engine, st.image, quads)
     add_vertical_marks(ocr_lines, mask)
+    if down <= across:
+        ocr_lines = join_words(ocr_lines, mask, separator_boxes(seps))
     timings["recognize"] = time.perf_counter() - t
     t = time.perf_counter()
     lang = opts.lang if opts.lang != "auto" else detect_lang([ln.text for ln in ocr_lines])
-    lay = segment(st.image, ocr_lines, mask, grey)
-    lay.separators = separator_boxes(seps)
+    lay = segment(st.image, ocr_lines, mask, grey, separator_boxes(seps))
     lay.gutters = separator_boxes([s for s in seps if s.margin is not None])
     work = assemble(lay)
     timings["layout"] = time.perf_counter() - t

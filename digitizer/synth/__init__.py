@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from .text import EN_SENTENCES, HEADINGS_EN, HEADINGS_ZH, TITLES_EN, TITLES_ZH, ZH_SENTENCES, make_ads
-from .typeset import Canvas, FontSet, GTBlock, _fit, flow_paragraph, moved_box
+from .typeset import Canvas, FontSet, GTBlock, _fit, flow_paragraph, moved_box, tag_article
 
 __all__ = ["FontSet", "generate", "render_page"]
 
@@ -70,6 +70,7 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
         title = rng.choice(TITLES_ZH if zh else TITLES_EN)
         tf = c.font(c.f.bold, int(body * rng.uniform(3.2, 4.2)))
         b = c.centered(m, w - m, y, title[0], tf)
+        front = len(blocks)
         blocks.append(GTBlock("headline", title[0], [b]))
         y = b[3] + body * 1.0
         use_kai = rng.random() < 0.5  # drawn on every page, so a missing Kai face changes nothing else
@@ -148,6 +149,7 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
                 bboxes.append(c.text(x0, by, part, blf))
                 by += body * 1.3
             blocks.append(GTBlock("byline", byl, bboxes))
+        tag_article(blocks, front, "a1")
         ads_top = art_bottom + body * 2.5
     else:
         ads_top = y
@@ -202,7 +204,7 @@ def render_page(seed: int, lang: str, kind: str = "front") -> tuple[Image.Image,
     rgb = c.img.convert("RGB")
     for im, at in photo_layer:
         rgb.paste(im, at)
-    gt = {"lang": lang, "kind": kind, "blocks": [{"type": b.type, "text": b.text, "boxes": b.boxes} for b in blocks]}
+    gt = {"lang": lang, "kind": kind, "blocks": [b.to_dict() for b in blocks]}
     return rgb, gt
 
 

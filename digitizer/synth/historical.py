@@ -30,7 +30,7 @@ from .old_text import (
     ad,
     paragraph,
 )
-from .typeset import Canvas, GTBlock, _find, _fit, flow_paragraph, moved_box
+from .typeset import Canvas, GTBlock, _find, _fit, flow_paragraph, moved_box, tag_article
 
 __all__ = ["age_historical", "render_historical"]
 
@@ -104,6 +104,7 @@ class _Page:
         self.c = Canvas(w, h, lang, rng)
         self.f = _faces(self.zh)
         self.blocks: list[GTBlock] = []
+        self.articles = 0  # stories set so far, for the ground truth's article ids
         self.rules: list[tuple[int, float, float]] = []  # (gutter after column k, y0, y1)
 
     def font(self, path: str, size: float) -> ImageFont.FreeTypeFont:
@@ -208,6 +209,7 @@ class _Page:
         if rng.random() < 0.6:
             deck = rng.choice(ZH_DECKS if self.zh else EN_DECKS)
             heads.append(("subtitle" if lead else "heading", deck, self.f.body, g.body * 1.15))
+        n0 = len(self.blocks)
         y = self._heads(x0, x1, y + g.body * 0.3, heads)
         cols = [[*g.x(k), y, bottom] for k in range(k0, k0 + span)]
         for k in range(k0, k0 + span - 1):
@@ -222,6 +224,8 @@ class _Page:
             first = False
             if not ok:
                 break
+        self.articles += 1
+        tag_article(self.blocks, n0, f"a{self.articles}")
         if boxed is not None:
             self.ad_box(*g.x(k0 + span - 1), boxed[0], boxed[1])
 
@@ -246,6 +250,8 @@ class _Page:
                 self.c.img = state
                 self.c.draw = ImageDraw.Draw(self.c.img)
                 return
+            self.articles += 1
+            tag_article(self.blocks, n0, f"a{self.articles}")
             y = cols[0][2] + g.body * 0.3
             mid = (x0 + x1) / 2
             self.hline(mid - g.colw * 0.15, mid + g.colw * 0.15, y, 1)
@@ -365,7 +371,7 @@ def render_historical(seed: int, lang: str) -> tuple[Image.Image, dict[str, Any]
         "kind": "historical",
         "dpi": p.dpi,
         "columns": g.ncols,
-        "blocks": [{"type": b.type, "text": b.text, "boxes": b.boxes} for b in p.blocks],
+        "blocks": [b.to_dict() for b in p.blocks],
     }
     return p.c.img, gt
 

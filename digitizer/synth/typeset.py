@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -54,6 +55,25 @@ class GTBlock:
     type: str
     text: str
     boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+    article: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The block as the ground truth writes it; ``article`` only where the block belongs to one."""
+        d: dict[str, Any] = {"type": self.type, "text": self.text, "boxes": self.boxes}
+        if self.article:
+            d["article"] = self.article
+        return d
+
+
+#: The kinds of block that belong to the story under a head (ads, sections, headers and footers never do).
+ARTICLE_TYPES = ("headline", "subtitle", "heading", "para", "byline", "caption", "jump")
+
+
+def tag_article(blocks: list[GTBlock], start: int, article: str) -> None:
+    """Mark the story blocks from ``start`` on as one article, for the ground truth's article membership."""
+    for b in blocks[start:]:
+        if b.type in ARTICLE_TYPES:
+            b.article = article
 
 
 class Canvas:

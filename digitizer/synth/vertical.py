@@ -18,7 +18,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .typeset import GTBlock, _find
+from .typeset import GTBlock, _find, tag_article
 from .vertical_text import HANS_HEADS, HANS_LEAD, HANT_HEADS, HANT_LEAD, numerals, vertical_ad, vertical_sentence
 
 __all__ = ["render_vertical"]
@@ -58,6 +58,7 @@ class _VPage:
         self.img = Image.new("L", (self.w, self.h), 255)
         self.draw = ImageDraw.Draw(self.img)
         self.blocks: list[GTBlock] = []
+        self.articles = 0  # articles set so far, for the ground truth's article ids
         self._fonts: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
         rule = rng.random()
         self.rule_grey = 0 if rule < 0.5 else rng.choice([60, 110])
@@ -164,6 +165,7 @@ class _VPage:
         """An article between ``x0`` and ``x1``: its head (a column at its right, or a line across its top), maybe
         a subtitle column, then paragraphs down its columns from the right."""
         rng, b = self.rng, self.b
+        n0 = len(self.blocks)
         hant = self.script == "hant"
         head = rng.choice((HANT_LEAD if hant else HANS_LEAD) if lead else (HANT_HEADS if hant else HANS_HEADS))
         kind = "headline" if lead else "heading"
@@ -196,6 +198,8 @@ class _VPage:
             ci, boxes, drawn = self.flow(cols, ci, text, top, y1 - b * 0.4, f)
             if drawn:
                 self.blocks.append(GTBlock("para", drawn, boxes))
+        self.articles += 1
+        tag_article(self.blocks, n0, f"a{self.articles}")
 
     def ad_box(self, x0: float, x1: float, y0: float, y1: float) -> None:
         """A boxed ad: its title across the top or down its right, its text in columns or in lines."""
@@ -284,6 +288,6 @@ def _render(p: _VPage) -> tuple[Image.Image, dict[str, Any]]:
         "kind": "vertical",
         "script": p.script,
         "dpi": p.dpi,
-        "blocks": [{"type": b.type, "text": b.text, "boxes": b.boxes} for b in p.blocks],
+        "blocks": [b.to_dict() for b in p.blocks],
     }
     return p.img, gt
