@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from .geometry import Box, area, inside, iou, overlap, quad_box, runs, share_inside
+from .jumps import find_jump
 from .ocr.base import CharBox, OcrLine
 from .resample import shrink
 from .script import is_hanzi, is_wide
@@ -517,6 +518,9 @@ def classify(lay: Layout) -> None:
     for ln in free:
         if _in_vertical_block(ln, free):
             continue  # a column of a vertical block is body text, however its square type compares
+        if find_jump(ln.text) is not None:
+            ln.kind = "jump"  # "(Continued on Page 3)": a direction to the reader, not the story's text
+            continue
         size = ln.h / body
         pitch = _pitch(ln) if body_pitch and 1.2 <= size < 1.5 else None
         if pitch is not None and body_pitch and pitch < 1.1 * body_pitch:

@@ -40,6 +40,7 @@ BLOCK_KINDS = (
     "section",
     "ad",
     "footer",
+    "jump",
     "text",
     "photo",
     "rule",
@@ -294,18 +295,29 @@ class Block:
 
 @dataclass
 class Article:
-    """Blocks that belong to one story: headline, subtitle, paragraphs, headings, byline, captions."""
+    """Blocks that belong to one story: headline, subtitle, paragraphs, headings, byline, captions, jump lines.
+
+    ``continued_on`` / ``continued_from``: where a story that jumps goes on or comes from, as
+    ``{"page": <1-based page of the document or issue>, "article": <article id>}`` (``articles.link_articles``).
+    """
 
     id: str
     block_ids: list[str]
     headline: str = ""
+    continued_on: dict[str, Any] | None = None
+    continued_from: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "headline": self.headline, "blocks": list(self.block_ids)}
+        d: dict[str, Any] = {"id": self.id, "headline": self.headline, "blocks": list(self.block_ids)}
+        if self.continued_on:
+            d["continued_on"] = dict(self.continued_on)
+        if self.continued_from:
+            d["continued_from"] = dict(self.continued_from)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Article:
-        return cls(d["id"], list(d["blocks"]), d.get("headline", ""))
+        return cls(d["id"], list(d["blocks"]), d.get("headline", ""), d.get("continued_on"), d.get("continued_from"))
 
 
 @dataclass

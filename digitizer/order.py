@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .geometry import Box, area, line_areas, union
+from .geometry import Box, area, line_areas, overlap, union
 from .layout import Layout, TLine
 from .ocr.base import CharBox, OcrLine
 from .script import is_wide
@@ -136,6 +136,12 @@ class _Cutter:
             )
         ]
         hard = _split(atoms, _rule_cuts(atoms, whole, 0, ext, tol), 0)
+        if len(hard) > 1:
+            return self._columns(hard)
+        # So does a printed rule down the whole region: two stories side by side, each under its own head, are
+        # read one after the other, not head beside head and then column by column.
+        ruled = [r for r in self.lay.vrules if r[1] <= ext[1] + reach and r[3] >= ext[3] - reach]
+        hard = _split(atoms, _rule_cuts(atoms, ruled, 0, ext, max(2.0, 0.3 * self.body)), 0)
         if len(hard) > 1:
             return self._columns(hard)
         if whole:
@@ -662,10 +668,16 @@ def _paragraphs(seq: list[TLine], lay: Layout, vocab: set[str]) -> list[WorkBloc
                 new = _vertical_break(prev, ln, vedges)
             elif kind == "para":
                 new = True
-            elif kind in ("headline", "subtitle", "heading", "caption", "byline", "section"):
+            elif kind in ("headline", "subtitle", "heading", "caption", "byline", "section", "jump"):
                 # A multi-line title: the next line sits right under the last one.
                 gap = ln.box[1] - prev.box[3]
-                new = not (-0.2 * ln.h < gap < 0.8 * max(ln.h, prev.h)) or ln.column != prev.column
+                # A head of two lines may be cut apart by the XY-cut (each a title across its region); the
+                # second, centred under the first, goes on with it.
+                under = kind in ("headline", "subtitle") and (
+                    overlap(ln.box[0], ln.box[2], prev.box[0], prev.box[2]) > 0.8 * (ln.box[2] - ln.box[0])
+                    and abs(ln.h - prev.h) < 0.2 * max(ln.h, prev.h)
+                )
+                new = not (-0.2 * ln.h < gap < 0.8 * max(ln.h, prev.h)) or (ln.column != prev.column and not under)
         if new:
             flush()
             cur_kind = kind

@@ -29,6 +29,7 @@ KIND_COLOURS = {
     "text": "#1f77b4",
     "byline": "#17becf",
     "caption": "#bcbd22",
+    "jump": "#9edae5",
     "ad": "#2ca02c",
     "photo": "#9467bd",
     "rule": "#444444",

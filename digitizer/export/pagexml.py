@@ -26,6 +26,7 @@ _TYPES = {
     "header": "header",
     "footer": "footer",
     "byline": "credit",
+    "jump": "other",
     "ad": "other",
 }
 

@@ -47,6 +47,8 @@ def to_markdown(doc: Document) -> str:
                 out.append(f"*{t}*")
             elif b.kind == "byline":
                 out.append(f"— {t}")
+            elif b.kind == "jump":
+                out.append(f"_{t}_")
             elif b.kind == "ad":
                 title, _, rest = t.partition("\n")
                 body = rest.replace("\n", "  \n  ")
