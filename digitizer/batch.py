@@ -410,6 +410,7 @@ def run_batch(
     workers_write: bool = False,
     issue: str | None = None,
     pdfa: bool = True,
+    articles: str = "page",
 ) -> Summary:
     """Convert every page of ``inputs`` into ``outdir``, skipping pages already done with the same settings.
 
@@ -420,7 +421,9 @@ def run_batch(
     on storage every node sees).
     ``formats`` may hold document formats (``mets``, ``pdf``): one per input file, or one for the whole batch
     named ``issue``; they are written once every page of theirs is done, from the pages' JSON (which they
-    bring, as ``mets`` brings ``alto``).
+    bring, as ``mets`` brings ``alto``). Stories that jump between the pages of a group are linked then, in the
+    pages' JSON and JSONL; ``articles="stitched"`` also writes each group's whole stories
+    (``<name>.articles.jsonl``).
 
     Raises:
         InputNotFoundError, BadOptionError: inputs missing or colliding, bad options (before any page is read).
@@ -449,9 +452,14 @@ def run_batch(
         raise BadOptionError("--max-memory must be >= 0 (0: no limit)")
     from .export import DOCUMENT_FORMATS
 
-    documents = [f for f in formats if f in DOCUMENT_FORMATS]
-    if issue is not None and not documents:
-        raise BadOptionError("--issue names the issue's METS or PDF: add mets or pdf to --format")
+    if articles not in ("page", "stitched"):
+        raise BadOptionError(f"--articles {articles!r}: page or stitched")
+    documents = [f for f in formats if f in DOCUMENT_FORMATS] + (["articles"] if articles == "stitched" else [])
+    if issue is not None and not documents and not {"json", "jsonl"} & set(formats):
+        raise BadOptionError(
+            "--issue names the issue's METS, PDF or whole stories, and links the stories between its pages: "
+            "add mets, pdf, json or jsonl to --format, or give --articles stitched"
+        )
     if issue is not None and (not issue.strip() or Path(issue).name != issue or issue.startswith(".")):
         raise BadOptionError(f"--issue {issue!r}: give a file name (no folders), as the issue's outputs are named")
     if documents:
@@ -459,6 +467,8 @@ def run_batch(
 
         if "pdf" in documents:
             check_pdf_support()  # a missing renderer is said before any page is read
+    if documents or "jsonl" in formats:
+        # Documents are made from the pages' JSON, and so are the links between a story's parts.
         wanted = [f for f in formats if f not in DOCUMENT_FORMATS]
         formats = [*wanted, *[f for f in ("json", "alto") if f not in wanted and (f == "json" or "mets" in documents)]]
     files = discover(inputs)
@@ -537,7 +547,7 @@ def run_batch(
             except OutputError:
                 if not failed:
                     raise
-    if documents and not summary.stopped:
+    if (documents or "json" in formats) and not summary.stopped:
         _write_documents(outdir, files, tasks, settings, documents, issue, pdfa, summary)
     summary.seconds = time.monotonic() - t0
     return summary
@@ -575,6 +585,7 @@ def _write_documents(
         groups,
         documents,
         done,
+        page_formats=settings.formats,
         pdfa=pdfa,
         pdf_dpi=int(settings.options.get("pdf_dpi", 300)),
     )

@@ -23,6 +23,17 @@ FORMATS_HELP = (
 )
 
 
+articles_option = click.option(
+    "--articles",
+    type=click.Choice(["page", "stitched"]),
+    default="page",
+    show_default=True,
+    help="page: article records page by page (JSON, JSONL), linked where a story jumps to another page of the "
+    "input (batch: or of the issue); stitched: also <name>.articles.jsonl, each story whole, its parts' text "
+    "joined across the pages.",
+)
+
+
 def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -216,10 +227,18 @@ def main(verbose: int, quiet: bool) -> None:
     show_default=True,
     help="Write the searchable PDF as PDF/A-2b (validated before it is kept), or as a plain PDF.",
 )
+@articles_option
 @engine_options
 @_handle_errors
 def convert(
-    scans: tuple[Path, ...], outdir: Path, formats: str, alto_unit: str, alto_version: str, pdfa: bool, **kw: Any
+    scans: tuple[Path, ...],
+    outdir: Path,
+    formats: str,
+    alto_unit: str,
+    alto_version: str,
+    pdfa: bool,
+    articles: str,
+    **kw: Any,
 ) -> None:
     """Convert SCAN files (PNG, JPEG, TIFF, PDF) into OUTDIR.
 
@@ -227,9 +246,10 @@ def convert(
     soon as it is done, each file whole or not at all.
     """
     from .batch import discover
-    from .documents import image_href
+    from .documents import image_href, link_pages
     from .export import ExportOptions, write_outputs
     from .export.html import thumbnail_jpeg
+    from .export.jsonl import to_stories
     from .export.mets import to_mets
     from .export.pdf import PdfBuilder, check_pdf_support
     from .files import atomic_write, ensure_writable_dir
@@ -254,7 +274,7 @@ def convert(
     for s, stem in files:
         log.info("converting %s", s)
         # Page by page: each page's outputs are written as soon as it is read, and its image let go.
-        pages, altos = [], []
+        pages, altos, docs, names = [], [], [], []
         pdf = PdfBuilder() if "pdf" in fmts else None
         for pi, page in convert_pages(s, opts, engine):
             images = {pi.index: thumbnail_jpeg(pi.image)} if "html" in fmts else {}
@@ -263,11 +283,19 @@ def convert(
             options = ExportOptions(alto_unit=alto_unit, images=images, alto_version=alto_version)
             for path in write_outputs(doc, outdir, name, fmts, options):
                 click.echo(str(path))
-            if "mets" in fmts:
-                pages.append(page)
-                altos.append(f"{name}.alto.xml")
+            pages.append(page)  # the result tree without its image: small, kept for the links between pages
+            docs.append(doc)
+            names.append(name)
+            altos.append(f"{name}.alto.xml")
             if pdf is not None:
                 pdf.add(doc, pi.image, Path(s) if pi.page_count == 1 else None)
+        if len(pages) > 1:  # stories that jump between the pages: their JSON and JSONL say where they go on
+            for path in link_pages(outdir, docs, names, fmts):
+                click.echo(str(path))
+        if articles == "stitched":
+            path = outdir / f"{stem}.articles.jsonl"
+            atomic_write(path, to_stories(pages, str(s)))
+            click.echo(str(path))
         if pdf is not None:
             path = outdir / f"{stem}.pdf"
             atomic_write(path, pdf.finish(title=PurePath(s).name, pdfa=pdfa))
@@ -377,7 +405,8 @@ def view(result: Path, out: Path | None) -> None:
     "as_issue",
     is_flag=True,
     help="All INPUTS are one newspaper issue, page after page: --format mets / pdf write one <issue>.mets.xml / "
-    "<issue>.pdf for it (not one per input), named after the one folder given or --issue-name.",
+    "<issue>.pdf for it (not one per input), named after the one folder given or --issue-name; stories that jump "
+    "between its pages are linked.",
 )
 @click.option("--issue-name", default=None, help="The issue's name, for its METS and PDF files (with --issue).")
 @click.option(
@@ -386,6 +415,7 @@ def view(result: Path, out: Path | None) -> None:
     show_default=True,
     help="Write searchable PDFs as PDF/A-2b (validated before they are kept), or as plain PDFs.",
 )
+@articles_option
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed page.")
 @click.option("--force", is_flag=True, help="Redo pages the manifest records as done.")
 @click.option(
@@ -412,6 +442,7 @@ def batch(
     as_issue: bool,
     issue_name: str | None,
     pdfa: bool,
+    articles: str,
     fail_fast: bool,
     force: bool,
     report_dir: Path | None,
@@ -458,6 +489,7 @@ def batch(
         workers_write=workers_write,
         issue=issue,
         pdfa=pdfa,
+        articles=articles,
     )
     click.echo(summary.text(), err=True)
     if summary.failed:

@@ -9,7 +9,9 @@ earlier one, or on a cluster's nodes.
 from __future__ import annotations
 
 import json
+import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +19,13 @@ from typing import Any
 from .errors import OutputError
 from .files import atomic_write
 
-__all__ = ["DocumentGroup", "groups_of", "image_href", "write_documents"]
+__all__ = ["DocumentGroup", "groups_of", "image_href", "link_pages", "write_documents"]
 
-_SUFFIX = {"mets": "mets.xml", "pdf": "pdf"}
+log = logging.getLogger(__name__)
+
+_SUFFIX = {"mets": "mets.xml", "pdf": "pdf", "articles": "articles.jsonl"}
+#: The page outputs that carry the links between a story's parts.
+LINKED_FORMATS = ("json", "jsonl")
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,28 @@ def _page_doc(outdir: Path, out_stem: str) -> Any:
         raise OutputError(f"{path}: cannot read the page's result ({exc})") from exc
 
 
+def link_pages(outdir: Path, docs: list[Any], stems: list[str], formats: Sequence[str]) -> list[Path]:
+    """Link the stories that jump between the pages of ``docs`` (one page each, in the document's or issue's
+    order; ``articles.link_articles``) and rewrite the page outputs that carry the links (JSON, JSONL) where a
+    page's links changed; returns the paths rewritten. A rerun that finds the same links writes nothing."""
+    from .articles import link_articles
+    from .export import EXTENSIONS, export
+
+    pages = [d.pages[0] for d in docs]
+    before = [[a.to_dict() for a in p.articles] for p in pages]
+    link_articles(pages)
+    rendered = [
+        (outdir / f"{stem}{EXTENSIONS[f]}", export(doc, f))
+        for doc, page, was, stem in zip(docs, pages, before, stems, strict=True)
+        if [a.to_dict() for a in page.articles] != was
+        for f in LINKED_FORMATS
+        if f in formats
+    ]
+    for path, data in rendered:  # all rendered first: an exporter error leaves the pages as they were
+        atomic_write(path, data)
+    return [p for p, _ in rendered]
+
+
 def _stale(target: Path, sources: list[Path]) -> bool:
     """Whether ``target`` is missing or older than any of ``sources`` (a page redone since it was written)."""
     if not target.is_file():
@@ -72,12 +100,17 @@ def write_documents(
     formats: list[str],
     done: set[tuple[str, int]],
     *,
+    page_formats: tuple[str, ...] | list[str] = ("json",),
     pdfa: bool = True,
     pdf_dpi: int = 300,
 ) -> tuple[list[Path], list[str]]:
-    """Write each group's METS (``<name>.mets.xml``) and PDF (``<name>.pdf``) that is missing or older than its
-    pages' results. A group with a page not ``done`` ((input, 0-based page)) gets none: an issue with a page
-    missing is not written as if whole. Returns (paths written, one message per group left out)."""
+    """Write each group's METS (``<name>.mets.xml``), PDF (``<name>.pdf``) and whole stories
+    (``<name>.articles.jsonl``, format ``articles``) where missing or older than its pages' results, after linking
+    the stories that jump between its pages (``link_pages``: the pages' JSON and JSONL, ``page_formats``, are
+    rewritten where their links change). A group with a page not ``done`` ((input, 0-based page)) gets none: an
+    issue with a page missing is not written as if whole. Returns (paths written, one message per group left
+    out)."""
+    from .export.jsonl import to_stories
     from .export.mets import to_mets
     from .export.pdf import PdfBuilder
     from .load import load_pages
@@ -88,13 +121,24 @@ def write_documents(
     for g in groups:
         missing = [f"{inp} page {i + 1}" for inp, i, _ in g.pages if (inp, i) not in done]
         if missing:
-            skipped.append(f"{g.name}: not written, {len(missing)} of its pages failed ({', '.join(missing[:3])})")
+            what = "not written" if formats else "stories not linked"
+            skipped.append(f"{g.name}: {what}, {len(missing)} of its pages failed ({', '.join(missing[:3])})")
             continue
         sources = [outdir / f"{stem}.json" for _, _, stem in g.pages]
-        todo = [f for f in ("mets", "pdf") if f in formats and _stale(outdir / f"{g.name}.{_SUFFIX[f]}", sources)]
+        stems = [stem for _, _, stem in g.pages]
+        docs = None
+        # A hidden stamp says when the group's pages were last linked: a rerun with nothing redone reads none.
+        stamp = outdir / f".{g.name}.linked"
+        if len(g.pages) > 1 and any(f in page_formats for f in LINKED_FORMATS) and _stale(stamp, sources):
+            docs = [_page_doc(outdir, stem) for stem in stems]
+            relinked = link_pages(outdir, docs, stems, page_formats)
+            if relinked:
+                log.info("%s: stories linked across its pages, %d page outputs rewritten", g.name, len(relinked))
+            atomic_write(stamp, "")
+        todo = [f for f in _SUFFIX if f in formats and _stale(outdir / f"{g.name}.{_SUFFIX[f]}", sources)]
         if not todo:
             continue
-        docs = [_page_doc(outdir, stem) for _, _, stem in g.pages]  # read once for both
+        docs = docs or [_page_doc(outdir, stem) for stem in stems]  # read once for all
         if "mets" in todo:
             first = docs[0]
             pages = [d.pages[0] for d in docs]
@@ -111,5 +155,9 @@ def write_documents(
                 pdf.add(doc, page_img.image, Path(inp) if page_img.page_count == 1 else None)
             path = outdir / f"{g.name}.pdf"
             atomic_write(path, pdf.finish(title=g.name, pdfa=pdfa))
+            written.append(path)
+        if "articles" in todo:
+            path = outdir / f"{g.name}.articles.jsonl"
+            atomic_write(path, to_stories([d.pages[0] for d in docs], g.pages[0][0]))
             written.append(path)
     return written, skipped

@@ -88,6 +88,8 @@ def page_label(token: str) -> str | None:
 def _like(word: str, target: str) -> bool:
     """``word`` is ``target`` read with at most one error in four letters."""
     w = word.lower()
+    # Letter pairs OCR reads for one letter ("frorn", "Contimied") are put back first.
+    w = w.replace("rn", "m").replace("vv", "w").replace("cl", "d") if w != target else w
     return w == target or (len(w) >= 3 and Levenshtein.distance(w, target) <= max(1, len(target) // 4))
 
 

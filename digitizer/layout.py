@@ -527,6 +527,7 @@ def classify(lay: Layout) -> None:
             # A short line's box may come out a few pixels taller than its neighbours' (detection on a
             # scaled page rounds to its pixels); Chinese set at body size keeps the body's character pitch.
             size = pitch / body_pitch
+        bold = body_stroke is not None and ln.stroke >= 1.25 * body_stroke
         in_band = any(share_inside(ln.box, b) > 0.6 for b in lay.bands)
         below_frames = [
             f
@@ -543,7 +544,7 @@ def classify(lay: Layout) -> None:
         ]
         if size >= 1.25 and (
             (in_band and any(b[2] - b[0] > 0.4 * lay.width for b in lay.bands if share_inside(ln.box, b) > 0.6))
-            or below_frames
+            or (below_frames and not _run_on(ln, lines))
         ):
             ln.kind = "section"
         elif size >= 1.8:
@@ -555,17 +556,11 @@ def classify(lay: Layout) -> None:
             # Bold shows in the strokes' width better than in the share of ink (larger type has more white too).
             len(ln.text.strip()) >= 4
             and (
-                size >= 1.2
-                or (
-                    ln.length < 25 * body
-                    and (
-                        ln.ink > body_ink * (1.15 if size >= 1.12 else 1.4)
-                        or (body_stroke is not None and ln.stroke >= 1.25 * body_stroke)
-                    )
-                )
+                size >= 1.2 or (ln.length < 25 * body and (ln.ink > body_ink * (1.15 if size >= 1.12 else 1.4) or bold))
             )
             and not _piece_of_body_line(ln, free, body, [*lay.vrules, *lay.separators])
-            and not _fills_column(ln, free, body)
+            # A line as long as the column's is a line of text set a little large, unless bold as well.
+            and (bold and size >= 1.12 or not _fills_column(ln, free, body))
         ):
             ln.kind = "heading"
     # Subtitle: a mid-size line straight under a headline.
@@ -617,6 +612,18 @@ def classify(lay: Layout) -> None:
         for ln in caption:
             ln.kind = "caption"
             ln.photo = pi
+
+
+def _run_on(ln: TLine, lines: list[TLine]) -> bool:
+    """Whether ``ln`` goes on from a line of text just above it in its column (the last line of a column that
+    ends over the ads, not a head standing apart over them)."""
+    return any(
+        o is not ln
+        and o.kind == "text"
+        and 0 <= ln.box[1] - o.box[3] < 0.6 * ln.h
+        and overlap(o.box[0], o.box[2], ln.box[0], ln.box[2]) > 0.5 * min(o.length, ln.length)
+        for o in lines
+    )
 
 
 def _stroke(crop: np.ndarray) -> float:
@@ -703,15 +710,19 @@ def _drop_thin_strokes(prof: np.ndarray, max_w: int, min_white: int) -> tuple[np
     return out, spans
 
 
-def join_words(lines: list[OcrLine], mask: np.ndarray, separators: list[Box]) -> list[OcrLine]:
+def join_words(
+    lines: list[OcrLine], mask: np.ndarray, separators: list[Box], detected: list[np.ndarray]
+) -> list[OcrLine]:
     """Words read apart on one row joined into their line.
 
     In a narrow justified column the spaces stretch, and the detector may box a line word by word; the layout
     needs the line (its length, its neighbours). Two pieces join where they sit on one row in one type size, less
     than a line height apart, with no column separator and no ink between them, and a line of the same type
     within four lines above or below runs right across the gap (so the gap lies inside a column, not between
-    two). Each piece keeps its own reading; lines of vertical type are left alone.
+    two). Pieces of one ``detected`` line (the detector's, before the cuts at gutters and rules) were cut apart on
+    purpose and stay apart. Each piece keeps its own reading; lines of vertical type are left alone.
     """
+    found = [quad_box(q) for q in detected]
     boxes = [quad_box(o.quad) for o in lines]
     flat = [i for i, o in enumerate(lines) if not o.vertical and boxes[i][2] - boxes[i][0] >= 0.5 * _h(boxes[i])]
     flat.sort(key=lambda i: (boxes[i][0], boxes[i][1]))
@@ -761,11 +772,12 @@ def join_words(lines: list[OcrLine], mask: np.ndarray, separators: list[Box]) ->
             hh = max(h, r[3] - r[1])
             gap_ink = mask[int(max(r[1], y0)) : int(min(r[3], y1)), max(0, int(a) + 1) : max(0, int(b) - 1)]
             if (
+                # No separator anywhere along the joined line (a rule read as a "1" is a piece of its own).
                 not any(
-                    a - 0.3 * hh < (sp[0] + sp[2]) / 2 < b + 0.3 * hh and overlap(sp[1], sp[3], y0, y1) > 0.5 * hh
-                    for sp in separators
+                    r[0] < (sp[0] + sp[2]) / 2 < x1 and overlap(sp[1], sp[3], y0, y1) > 0.5 * hh for sp in separators
                 )
                 and not (gap_ink.size and gap_ink.max() > 0)
+                and not any(f[0] <= a - 1 and b + 1 <= f[2] and f[1] <= (y0 + y1) / 2 <= f[3] for f in found)
                 and covered(a, b, (r[0], min(r[1], y0), x1, max(r[3], y1)), hh)
             ):
                 rows[best].append(i)

@@ -101,14 +101,13 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     # themselves there, and the page's rules cut it into articles (``order.py``).
     across, down = line_areas(found)
     seps = find_separators(mask, found) if down <= across else []
-    found = cut_at_separators(mask, found, seps)
-    quads = split_at_gutters(mask, found)
+    quads = split_at_gutters(mask, cut_at_separators(mask, found, seps))
     timings["detect"] = time.perf_counter() - t
     t = time.perf_counter()
     ocr_lines = read_lines(engine, st.image, quads)
     add_vertical_marks(ocr_lines, mask)
     if down <= across:
-        ocr_lines = join_words(ocr_lines, mask, separator_boxes(seps))
+        ocr_lines = join_words(ocr_lines, mask, separator_boxes(seps), found)
     timings["recognize"] = time.perf_counter() - t
     t = time.perf_counter()
     lang = opts.lang if opts.lang != "auto" else detect_lang([ln.text for ln in ocr_lines])

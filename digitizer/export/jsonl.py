@@ -10,7 +10,7 @@ from typing import Any
 
 from ..model import TEXT_KINDS, BBox, Document, Page
 
-__all__ = ["records", "to_jsonl"]
+__all__ = ["records", "to_jsonl", "to_stories"]
 
 
 def _box(b: BBox) -> list[int]:
@@ -29,7 +29,8 @@ def records(page: Page, source: str) -> list[dict[str, Any]]:
         art = next((a for a in page.articles if a.id == b.article), None) if b.article else None
         if art is not None:
             parts = [by_id[i] for i in art.block_ids if i in by_id]
-            texts = [p for p in parts if p.kind in TEXT_KINDS and p.text.strip()]
+            # Jump lines ("Continued on Page 3") are directions to the reader, not the story's text.
+            texts = [p for p in parts if p.kind in TEXT_KINDS and p.kind != "jump" and p.text.strip()]
             n = sum(len(p.text) for p in texts) or 1
             out.append(
                 {
@@ -44,6 +45,12 @@ def records(page: Page, source: str) -> list[dict[str, Any]]:
                     "blocks": [{"id": p.id, "kind": p.kind, "bbox": _box(p.bbox)} for p in parts],
                 }
             )
+            if jumps := [p.text for p in parts if p.kind == "jump"]:
+                out[-1]["jumps"] = jumps
+            # A story that jumps: where it goes on and where it comes from (page of the document or issue).
+            for key in ("continued_on", "continued_from"):
+                if (link := getattr(art, key)) is not None:
+                    out[-1][key] = dict(link)
             done.update(art.block_ids)
             continue
         rec: dict[str, Any] = {
@@ -66,3 +73,11 @@ def to_jsonl(doc: Document) -> str:
     """Document → JSON Lines, one record per line."""
     lines = [json.dumps(r, ensure_ascii=False, sort_keys=False) for p in doc.pages for r in records(p, doc.source)]
     return "".join(line + "\n" for line in lines)
+
+
+def to_stories(pages: list[Page], source: str) -> str:
+    """The stories of a document or issue (``pages`` in order, articles linked), one JSON line each, a story that
+    jumps joined across its pages (``articles.stitched_records``)."""
+    from ..articles import stitched_records
+
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in stitched_records(pages, source))

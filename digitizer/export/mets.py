@@ -34,17 +34,20 @@ _MIME = {
 
 @dataclass
 class _Part:
-    """A part of the issue's logical structure: its type, label, own ALTO TextBlock ids, and the parts in it."""
+    """A part of the issue's logical structure: its type, label, own ALTO TextBlocks (ALTO file id, block id),
+    and the parts in it."""
 
     type: str
     label: str
-    ids: list[str]
+    ids: list[tuple[str, str]]
     parts: list[_Part] = field(default_factory=list)
 
 
-def _regions(page: Page) -> list[_Part]:
+def _regions(page: Page, number: int, fileid: str, stories: dict[tuple[int, str], _Part]) -> list[_Part]:
     """The page's logical parts in reading order: each article (at its first block) and each ad in no article;
-    a section head (a band such as "CLASSIFIEDS") holds the articles and ads after it, up to the next one."""
+    a section head (a band such as "CLASSIFIEDS") holds the articles and ads after it, up to the next one. An
+    article that continues one on an earlier page (``continued_from``) adds its blocks to that story's part
+    instead: one story, one div, across pages. ``stories``: the articles' parts so far by (page, article id)."""
     blocks = {b.id: b for b in page.blocks}
     articles = {a.id: a for a in page.articles}
     out: list[_Part] = []
@@ -53,15 +56,21 @@ def _regions(page: Page) -> list[_Part]:
     for b in page.blocks:
         part = None
         if b.kind == "section" and not b.article:
-            section = _Part("section", b.text.strip(), pieces_of(b))
+            section = _Part("section", b.text.strip(), [(fileid, i) for i in pieces_of(b)])
             out.append(section)
         elif b.article in articles and b.article not in seen:
             seen.add(b.article)
             a = articles[b.article]
-            ids = [pid for bid in a.block_ids if bid in blocks for pid in pieces_of(blocks[bid])]
-            part = _Part("article", a.headline, ids) if ids else None
+            ids = [(fileid, pid) for bid in a.block_ids if bid in blocks for pid in pieces_of(blocks[bid])]
+            came = a.continued_from
+            head = stories.get((came["page"], came["article"])) if came and came["page"] < number else None
+            if head is not None:
+                head.ids.extend(ids)
+                stories[(number, a.id)] = head
+            elif ids:
+                part = stories[(number, a.id)] = _Part("article", a.headline, ids)
         elif b.kind == "ad" and not b.article:
-            part = _Part("advertisement", b.title or "", pieces_of(b))
+            part = _Part("advertisement", b.title or "", [(fileid, i) for i in pieces_of(b)])
         if part is not None:
             (section.parts if section is not None else out).append(part)
     return out
@@ -122,7 +131,7 @@ def to_mets(doc: Document, images: list[str], altos: list[str], label: str = "")
     w.open("div", attrs({"ID": "LOG_ISSUE", "TYPE": "issue", "LABEL": label or PurePath(doc.source).stem}))
     numbers = itertools.count(1)
 
-    def write(part: _Part, fileid: str) -> None:
+    def write(part: _Part) -> None:
         head = {"ID": f"LOG{next(numbers):04d}", "TYPE": part.type}
         if part.label:
             head["LABEL"] = part.label
@@ -130,17 +139,19 @@ def to_mets(doc: Document, images: list[str], altos: list[str], label: str = "")
         if part.ids:
             w.open("fptr")
             w.open("seq")
-            for bid in part.ids:
+            for fileid, bid in part.ids:
                 w.leaf("area", attrs({"FILEID": fileid, "BEGIN": xml_id(bid), "BETYPE": "IDREF"}))
             w.close()
             w.close()
         for p in part.parts:
-            write(p, fileid)
+            write(p)
         w.close()
 
-    for n, page in enumerate(doc.pages):
-        for part in _regions(page):
-            write(part, f"ALTO{n + 1:04d}")
+    # All pages' parts first: a story's div takes in the blocks of its continuations on later pages.
+    stories: dict[tuple[int, str], _Part] = {}
+    parts = [part for n, page in enumerate(doc.pages) for part in _regions(page, n + 1, f"ALTO{n + 1:04d}", stories)]
+    for part in parts:
+        write(part)
     w.close()
     w.close()
     return w.getvalue()
