@@ -384,6 +384,97 @@ def run_hard(a: argparse.Namespace, hist_dir: Path) -> dict[str, Any]:
     return hard
 
 
+def run_stories(root: Path, count: int, seed: int) -> dict[str, Any]:
+    """Generated 3-page issues (``synth.issue``), ``count`` per language, each read as a batch issue
+    (``--issue --articles stitched``): the jumped stories' links found and the whole stories' text."""
+    from rapidfuzz.distance import Levenshtein
+
+    from digitizer.evaluate import evaluate_dirs, normalize
+    from digitizer.synth.issue import generate_issue
+
+    if root.exists():
+        shutil.rmtree(root)
+    rows = []
+    for lang in ("zh", "en"):
+        for k in range(count):
+            d = root / f"{lang}_{k}"
+            paths = generate_issue(d / "pages", seed=seed * 100 + k, lang=lang)
+            t = time.perf_counter()
+            args = [str(d / "pages"), "--issue", "-o", str(d / "out"), "-f", "txt,jsonl", "--articles", "stitched"]
+            _sub_cli(["batch", *args])
+            seconds = time.perf_counter() - t
+            truth = json.loads(next((d / "pages").glob("*.issue.json")).read_text(encoding="utf-8"))
+            pages = [json.loads((d / "out" / f"{p.stem}.json").read_text(encoding="utf-8"))["pages"][0] for p in paths]
+            found = {
+                (n + 1, a["id"], a["continued_on"]["page"], a["continued_on"]["article"])
+                for n, p in enumerate(pages)
+                for a in p["articles"]
+                if a.get("continued_on")
+            }
+            stories = [
+                json.loads(line)
+                for line in (d / "out" / "pages.articles.jsonl").read_text(encoding="utf-8").splitlines()
+            ]
+            right, cers = 0, []
+            for st in truth["stories"]:
+                (p1, _), (p3, _) = ((x["page"], x["article"]) for x in st["parts"])
+                whole = [s for s in stories if s["page"] == p1 and [x["page"] for x in s["parts"]] == [p1, p3]]
+                if whole:
+                    right += 1
+                    ref, hyp = normalize(st["text"], lang == "en"), normalize(whole[0]["text"], lang == "en")
+                    cers.append(Levenshtein.distance(ref, hyp) / max(1, len(ref)))
+            ev = evaluate_dirs(d / "pages", d / "out")["overall"]
+            rows.append(
+                {
+                    "issue": f"{lang}_{k}",
+                    "lang": lang,
+                    "stories": len(truth["stories"]),
+                    "linked": len(found),
+                    "right": right,
+                    "stitched_cer": max(cers) if cers else None,
+                    "block_class": ev.get("block_class"),
+                    "article_f1": ev.get("article_f1"),
+                    "cer_order": ev.get("cer_order"),
+                    "seconds": round(seconds, 1),
+                }
+            )
+    return {"rows": rows}
+
+
+def _sub_cli(args: list[str]) -> None:
+    """``digitizer ARGS`` in a fresh process (a batch starts its own workers)."""
+    r = subprocess.run([sys.executable, "-m", "digitizer.cli", "-q", *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"digitizer {' '.join(args)} failed: {r.stderr[-2000:]}")
+
+
+def render_stories(stories: dict[str, Any]) -> list[str]:
+    """The section of RESULTS.md on stories followed across pages."""
+    rows = stories["rows"]
+    L = [
+        "",
+        "## Stories across pages",
+        "",
+        "Generated 3-page issues (`digitizer.synth.issue`): the lead stories of pages 1 and 2 jump to page 3 (jump "
+        'lines such as "(Continued on Page 3)", "See BRIDGE, Page 3", "（下转第3版）", "（转A3版）"; the '
+        "paragraph cut mid-sentence), beside stories that end on their page. Each issue read with `digitizer batch "
+        "ISSUE --issue -f txt,jsonl --articles stitched` (balanced). *Linked*: `continued_on` links found (of the "
+        "jumped stories); *right*: whole-story records that join the right parts; *stitched CER*: the worst whole "
+        "story's text against the ground truth's (OCR errors included); structure and cer_order as `digitizer eval`.",
+        "",
+        "| issue | jumped stories | linked | right | stitched CER (worst) | block classes | article F1 | cer_order "
+        "| batch s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for x in rows:
+        cer = f"{x['stitched_cer']:.4f}" if x["stitched_cer"] is not None else "–"
+        L.append(
+            f"| {x['issue']} | {x['stories']} | {x['linked']} | {x['right']} | {cer} | {x['block_class']:.3f} | "
+            f"{x['article_f1']:.3f} | {x['cer_order']:.4f} | {x['seconds']:.1f} |"
+        )
+    return L
+
+
 def _machine() -> str:
     cpu = platform.processor() or ""
     try:
@@ -421,6 +512,8 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT / "bench" / "corpus")
     ap.add_argument("--historical", type=int, default=6, help="generated historical pages (0: none)")
     ap.add_argument("--vertical", type=int, default=4, help="generated vertical Chinese pages (0: none)")
+    ap.add_argument("--issues", type=int, default=2, help="generated 3-page issues per language (0: none)")
+    ap.add_argument("--only-stories", action="store_true", help="only the generated issues (STORIES.md)")
     ap.add_argument(
         "--real-news",
         type=Path,
@@ -446,9 +539,19 @@ def main() -> None:
         Path(a.dest).write_text(json.dumps(res, ensure_ascii=False))
         return
 
-    from digitizer.evaluate import score_page
+    from digitizer.evaluate import score_page, structure_scores
     from digitizer.synth import generate
 
+    if a.only_stories:
+        stories = run_stories(a.corpus.parent / "corpus_issues", a.issues, a.seed)
+        a.out.mkdir(parents=True, exist_ok=True)
+        (a.out / "stories.json").write_text(json.dumps(stories, ensure_ascii=False, indent=1))
+        head = (
+            f"# Stories across pages (`--only-stories`)\n\nMachine: {_machine()}. Date: {time.strftime('%Y-%m-%d')}.\n"
+        )
+        (a.out / "STORIES.md").write_text(head + "\n".join(render_stories(stories)) + "\n")
+        print((a.out / "STORIES.md").read_text())
+        return
     if a.only_hard or a.only_vertical:
         name, flag = ("vertical", "--only-vertical") if a.only_vertical else ("hard", "--only-hard")
         if a.only_vertical:
@@ -502,12 +605,20 @@ def main() -> None:
                 for k in ("cer_order", "char_recall", "char_prec", "intact", "order")
             },
         }
+        if cfg != "raw-rapidocr":
+            # Block classes and article membership, as `digitizer eval` scores them (raw RapidOCR has neither).
+            for stem, v in per.items():
+                scores[stem].update(structure_scores(gts[stem], v["pred"]))
         for lang in ("zh", "en"):
             sub = [s for stem, s in scores.items() if f"_{lang}_" in stem]
             if sub:
                 summary[f"{lang}_intact"] = statistics.mean(s["intact"] for s in sub)
                 summary[f"{lang}_order"] = statistics.mean(s["order"] for s in sub)
                 summary[f"{lang}_cer_order"] = statistics.mean(s["cer_order"] for s in sub)
+                for k in ("block_class", "article_f1"):
+                    if vals := [s[k] for s in sub if k in s]:
+                        summary[f"{lang}_{k}"] = statistics.mean(vals)
+                        summary[f"{lang}_{k}_min"] = min(vals)
         if cfg != "raw-rapidocr":
             layout = [v["timings"].get("layout", 0) / max(1e-9, v["timings"].get("total", 1)) for v in per.values()]
             summary["layout_share"] = statistics.mean(layout)
@@ -538,6 +649,9 @@ def main() -> None:
     if a.batch_pages:
         results["batch"] = run_batches(corpus, a.batch_pages)
 
+    if a.issues:
+        print(f"stories across pages: {a.issues} generated issues per language", file=sys.stderr)
+        results["stories"] = run_stories(a.corpus.parent / "corpus_issues", a.issues, a.seed)
     if a.historical or a.vertical or a.real_news.is_dir():
         results["hard"] = run_hard(a, a.corpus.parent / "corpus_historical")
 
@@ -588,6 +702,27 @@ def render(r: dict[str, Any]) -> str:
             else:
                 cells.append("–")
         L.append(f"| {name} | {cells[0]} | {cells[1]} |")
+    L += [
+        "",
+        "Structure, as `digitizer eval` scores it: block-class accuracy (each ground-truth block's kind against the "
+        "kind of the output lines inside it) and article membership (pairwise F1 over the blocks: which blocks the "
+        "output puts in one article against the generator's articles), mean over the pages (worst page):",
+        "",
+        "| config | zh block classes | zh article F1 | en block classes | en article F1 |",
+        "|---|---|---|---|---|",
+    ]
+    for name, c in r["configs"].items():
+        s = c["summary"]
+        if "zh_block_class" not in s:
+            continue
+        cells = [
+            f"{s[f'{lang}_{k}']:.3f} ({s[f'{lang}_{k}_min']:.3f})" if f"{lang}_{k}" in s else "–"
+            for lang in ("zh", "en")
+            for k in ("block_class", "article_f1")
+        ]
+        L.append(f"| {name} | " + " | ".join(cells) + " |")
+    if "stories" in r:
+        L += render_stories(r["stories"])
     bal = r["configs"]["balanced"]["summary"]
     best = r["configs"]["best"]["summary"]
     L += [
