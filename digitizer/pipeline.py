@@ -21,13 +21,14 @@ from .config import Options
 from .detect import find_lines, probe_lines, read_confidence, read_lines
 from .errors import BadOptionError
 from .geometry import line_areas
-from .layout import join_words, segment, split_at_gutters
+from .layout import segment
 from .load import PageImage, check_page_size, load_pages
 from .marks import add_vertical_marks
 from .memory import release_freed_memory
 from .model import Document, Page
 from .ocr import OcrEngine, get_engine
 from .order import assemble
+from .pieces import join_words, split_at_gutters
 from .script import detect_lang
 from .straighten import ink_mask, straighten
 from .tree import add_rules, build_blocks, build_page

@@ -112,7 +112,7 @@ def _cjk_line(x0: float, y0: float, n: int, pitch: float, h: float) -> TLine:
 
 
 def test_a_short_line_a_little_tall_at_body_pitch_is_text_and_larger_type_a_heading() -> None:
-    from digitizer.layout import classify
+    from digitizer.kinds import classify
 
     body = [_cjk_line(100, 100 + 70 * i, 16, 40, 46) for i in range(10)]
     tall_box = _cjk_line(100, 820, 5, 40, 58)  # box 1.26× the body's, characters at the body's pitch
