@@ -145,7 +145,12 @@ def result_files(outdir: Path) -> list[Path]:
         return sorted(p for p in listed if p.is_file())
     jsons = {p.with_suffix("") for p in outdir.rglob("*.json") if not p.name.startswith(".")}
     out = [p.with_suffix(".json") for p in jsons]
-    out += [p for p in outdir.rglob("*.jsonl") if p.name != "manifest.jsonl" and p.with_suffix("") not in jsons]
+    # Whole stories (``*.articles.jsonl``) are a document's, not a page's: their parts are indexed page by page.
+    out += [
+        p
+        for p in outdir.rglob("*.jsonl")
+        if p.name != "manifest.jsonl" and not p.name.endswith(".articles.jsonl") and p.with_suffix("") not in jsons
+    ]
     return sorted(out)
 
 

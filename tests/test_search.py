@@ -140,3 +140,11 @@ def test_a_rerun_indexes_only_what_changed_and_follows_a_batch_manifest(outdir: 
     r = CliRunner().invoke(main, ["index", str(out), "--db", str(db)])
     assert "1 removed" in r.output, r.output
     assert all(h["page_id"] != "page000" for h in _search(db, "the", "--limit", "100"))
+
+
+def test_whole_story_files_are_not_taken_for_page_results(tmp_path: Path) -> None:
+    from digitizer.search import result_files
+
+    (tmp_path / "a.jsonl").write_text('{"id": "a_a01", "page_id": "a", "kind": "article"}\n')
+    (tmp_path / "issue.articles.jsonl").write_text('{"id": "a_a01", "kind": "story", "parts": []}\n')
+    assert result_files(tmp_path) == [tmp_path / "a.jsonl"]
