@@ -1,4 +1,12 @@
-"""Stories followed across pages: each article that jumps linked to its continuation, and whole-story records.
+"""Articles: the blocks of a page that make one story, and stories followed across pages (each article that
+jumps linked to its continuation), and whole-story records.
+
+On a page, a headline opens an article that takes the story blocks read after it (subtitle, paragraphs, headings,
+byline, captions, pictures, jump lines) until a section head, an ad, the running header or footer, or a jump line
+that sends the story on. A heading opens an article of its own where it heads a story rather than a part of one:
+with no article open, under a story that a heading opened (a story under a one-column head has no subheads; a
+deck under its head goes on with it), or beside the article's columns (its x-range hardly meets theirs). A "continued
+from" line opens the continuation's article with the head just above it.
 
 The pages are those of one document (a multi-page PDF or TIFF) or of one issue in a batch, in order; "page 3"
 is the third of them, unless a page's running header prints its label ("A3", "第3版") and the jump names it.
@@ -17,10 +25,15 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from .geometry import overlap
 from .jumps import Jump, find_jump, page_label, zh_number
-from .model import TEXT_KINDS, Article, BBox, Page
+from .model import TEXT_KINDS, Article, BBox, Block, Page
 
-__all__ = ["link_articles", "stitched_records"]
+__all__ = ["STORY_KINDS", "group_articles", "link_articles", "stitched_records"]
+
+#: Kinds of block that belong to the story under a head.
+STORY_KINDS = ("headline", "subtitle", "para", "heading", "byline", "caption", "photo", "jump")
+_HEADS = ("headline", "heading", "subtitle")
 
 _LABEL = re.compile(r"(?<![A-Za-z0-9])([A-Z])\s?0*([1-9][0-9]?)(?![0-9])|第\s*([0-9一二三四五六七八九十]+)\s*版")
 
@@ -31,6 +44,68 @@ class _Part:
     article: Article
     head: str
     jumps: list[Jump]
+
+
+def group_articles(blocks: list[Block], page_id: str) -> list[Article]:
+    """The page's articles from its blocks in reading order (see the module's note); sets each block's
+    ``article``."""
+    articles: list[Article] = []
+    current: Article | None = None
+    opener = ""  # the kind of block that opened the current article
+    span = (0.0, 0.0)  # the x-range of the current article's blocks so far
+    prev: Block | None = None
+
+    def open_with(b: Block | None, headline: str) -> Article:
+        nonlocal opener, span
+        art = Article(f"{page_id}_a{len(articles) + 1:02d}", [], headline)
+        articles.append(art)
+        opener = b.kind if b is not None else ""
+        span = (b.bbox.x0, b.bbox.x1) if b is not None else (0.0, 0.0)
+        return art
+
+    for b in blocks:
+        if b.kind not in STORY_KINDS and b.kind not in ("section", "ad", "footer", "header"):
+            continue
+        jump = find_jump(b.text) if b.kind == "jump" else None
+        if b.kind == "headline":
+            current = open_with(b, b.text)
+        elif b.kind in ("section", "ad", "footer", "header"):
+            current = None
+        elif jump is not None and jump.direction == "from":
+            current = _continuation(b, prev, articles, current, open_with)
+        elif b.kind == "heading" and (
+            current is None
+            or (opener == "heading" and (prev is None or prev.kind not in _HEADS))
+            or overlap(b.bbox.x0, b.bbox.x1, *span) < 0.3 * max(1.0, b.bbox.x1 - b.bbox.x0)
+        ):
+            current = open_with(b, b.text)
+        if current is not None and b.kind in STORY_KINDS:
+            current.block_ids.append(b.id)
+            b.article = current.id
+            span = (min(span[0], b.bbox.x0), max(span[1], b.bbox.x1))
+        if jump is not None and jump.direction == "on":
+            current = None  # "(Continued on Page 3)" ends the story's part on this page
+        prev = b
+    return articles
+
+
+def _continuation(
+    jump: Block, prev: Block | None, articles: list[Article], current: Article | None, open_with: Any
+) -> Article:
+    """The article a "continued from" line belongs to: the one its head (the block just before, a headline or
+    heading) opened, or a new one, taking that head out of the story before it if it was read as part of it."""
+    head = prev if prev is not None and prev.kind in _HEADS else None
+    if head is not None and current is not None and current.block_ids and current.block_ids[0] == head.id:
+        head.kind = "headline"  # the head over a continuation is its story's headline, however small its type
+        return current
+    if head is not None and current is not None and head.id in current.block_ids:
+        current.block_ids.remove(head.id)
+    art: Article = open_with(head if head is not None else jump, head.text if head is not None else "")
+    if head is not None:
+        head.kind = "headline"  # the head over a continuation is its story's headline, however small its type
+        art.block_ids.append(head.id)
+        head.article = art.id
+    return art
 
 
 def _labels(page: Page) -> set[str]:

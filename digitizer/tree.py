@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .articles import group_articles
 from .geometry import Box, quad_box
-from .jumps import find_jump
 from .load import PageImage
 from .model import Article, BBox, Block, Char, Line, Page, Word
 from .ocr.base import OcrLine
@@ -73,10 +73,8 @@ def build_blocks(
     work: list[WorkBlock], inv: np.ndarray, w: int, h: int, spaced: bool, page_id: str
 ) -> tuple[list[Block], list[Article]]:
     """The page's blocks in reading order, mapped back to the scan through ``inv`` (straightened → scan) and
-    clipped to its ``w``×``h``; a headline opens an article that takes the text blocks after it."""
+    clipped to its ``w``×``h``, and the articles they make (``articles.group_articles``)."""
     blocks: list[Block] = []
-    articles: list[Article] = []
-    current: Article | None = None
     for i, wb in enumerate(work):
         lines = [_line_to_model(tl.ocr, inv, w, h, spaced) for tl in wb.lines]
         bbox = BBox.union_of([ln.bbox for ln in lines]) if lines else map_box(wb.box, inv, w, h)
@@ -99,44 +97,8 @@ def build_blocks(
             phones=wb.phones,
             parts=[map_box(p, inv, w, h) for p in wb.parts],
         )
-        jump = find_jump(wb.text) if wb.kind == "jump" else None
-        if wb.kind == "headline":
-            current = Article(f"{page_id}_a{len(articles) + 1:02d}", [], wb.text)
-            articles.append(current)
-        elif wb.kind in ("section", "ad", "footer", "header"):
-            current = None
-        elif jump is not None and jump.direction == "from":
-            current = _continuation(blocks, articles, current, page_id)
-        if current is not None and wb.kind in STORY_KINDS:
-            current.block_ids.append(b.id)
-            b.article = current.id
-        if jump is not None and jump.direction == "on":
-            current = None  # "(Continued on Page 3)" ends the story's part on this page
         blocks.append(b)
-    return blocks, articles
-
-
-#: Kinds of block that belong to the story under a headline.
-STORY_KINDS = ("headline", "subtitle", "para", "heading", "byline", "caption", "photo", "jump")
-
-
-def _continuation(blocks: list[Block], articles: list[Article], current: Article | None, page_id: str) -> Article:
-    """The article a "continued from" line belongs to: the one its head (the block just before, a headline or
-    heading) opened, or a new one, taking that head out of the story before it if a heading was read as part of
-    it."""
-    prev = blocks[-1] if blocks else None
-    if prev is not None and current is not None and current.block_ids and current.block_ids[0] == prev.id:
-        return current
-    art = Article(f"{page_id}_a{len(articles) + 1:02d}", [], "")
-    articles.append(art)
-    if prev is not None and prev.kind in ("headline", "heading", "subtitle"):
-        if current is not None and prev.id in current.block_ids:
-            current.block_ids.remove(prev.id)
-        prev.kind = "headline"  # the head over a continuation is its story's headline, however small its type
-        art.block_ids.append(prev.id)
-        prev.article = art.id
-        art.headline = prev.text
-    return art
+    return blocks, group_articles(blocks, page_id)
 
 
 def build_page(
