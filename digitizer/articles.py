@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,12 +56,11 @@ def group_articles(blocks: list[Block], page_id: str) -> list[Article]:
     span = (0.0, 0.0)  # the x-range of the current article's blocks so far
     prev: Block | None = None
 
-    def open_with(b: Block | None, headline: str) -> Article:
+    def open_with(b: Block, headline: str) -> Article:
         nonlocal opener, span
         art = Article(f"{page_id}_a{len(articles) + 1:02d}", [], headline)
         articles.append(art)
-        opener = b.kind if b is not None else ""
-        span = (b.bbox.x0, b.bbox.x1) if b is not None else (0.0, 0.0)
+        opener, span = b.kind, (b.bbox.x0, b.bbox.x1)
         return art
 
     for b in blocks:
@@ -72,7 +72,7 @@ def group_articles(blocks: list[Block], page_id: str) -> list[Article]:
         elif b.kind in ("section", "ad", "footer", "header"):
             current = None
         elif jump is not None and jump.direction == "from":
-            current = _continuation(b, prev, articles, current, open_with)
+            current = _continuation(b, prev, current, open_with)
         elif b.kind == "heading" and (
             current is None
             or (opener == "heading" and (prev is None or prev.kind not in _HEADS))
@@ -90,7 +90,7 @@ def group_articles(blocks: list[Block], page_id: str) -> list[Article]:
 
 
 def _continuation(
-    jump: Block, prev: Block | None, articles: list[Article], current: Article | None, open_with: Any
+    jump: Block, prev: Block | None, current: Article | None, open_with: Callable[[Block, str], Article]
 ) -> Article:
     """The article a "continued from" line belongs to: the one its head (the block just before, a headline or
     heading) opened, or a new one, taking that head out of the story before it if it was read as part of it."""
@@ -100,7 +100,7 @@ def _continuation(
         return current
     if head is not None and current is not None and head.id in current.block_ids:
         current.block_ids.remove(head.id)
-    art: Article = open_with(head if head is not None else jump, head.text if head is not None else "")
+    art = open_with(head if head is not None else jump, head.text if head is not None else "")
     if head is not None:
         head.kind = "headline"  # the head over a continuation is its story's headline, however small its type
         art.block_ids.append(head.id)
@@ -140,8 +140,9 @@ def _similar(a: str, b: str) -> float:
 
 
 def _score(first: _Part, rest: _Part, labels: list[set[str]]) -> float:
-    """Evidence that ``rest`` continues ``first`` (0: none): 2 for each jump line naming the other's page, 1 for
-    the catch word or the headline repeated, and how alike the heads are."""
+    """Evidence that ``rest`` continues ``first`` (0: none): 4 where both parts' jump lines name each other's
+    pages, 2 where one does and the heads agree (the catch word, or heads at least 0.6 alike), plus how alike the
+    heads are (1 for the catch word)."""
     on = [j for j in first.jumps if j.direction == "on" and _resolve(j.page, labels) == rest.page]
     back = [j for j in rest.jumps if j.direction == "from" and _resolve(j.page, labels) == first.page]
     if not on and not back:
