@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .geometry import Box, overlap, share_inside
 from .jumps import find_jump
+from .layout_model import Layout, TLine
 from .script import is_hanzi
-
-if TYPE_CHECKING:
-    from .layout import Layout, TLine
 
 __all__ = ["classify", "stroke_width"]
 
