@@ -134,9 +134,8 @@ def test_the_issues_mets_holds_each_jumped_story_as_one_division(issue: dict[str
 
 
 @pytest.mark.timeout(300)
+@pytest.mark.parametrize("issue", ["en"], indirect=True)  # one language is enough for the convert path
 def test_a_multi_page_scan_links_its_stories_on_convert(issue: dict[str, Any], tmp_path: Path) -> None:
-    if issue["lang"] != "en":
-        pytest.skip("one language is enough for the convert path")
     from click.testing import CliRunner
 
     from digitizer.cli import main
