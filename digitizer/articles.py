@@ -157,13 +157,12 @@ def _score(first: _Part, rest: _Part, labels: list[set[str]]) -> float:
     return 2.0 + sim if sim >= 0.6 else 0.0
 
 
-def link_articles(pages: list[Page]) -> bool:
+def link_articles(pages: list[Page]) -> None:
     """Link each story that jumps to its continuation, in place: ``Article.continued_on`` on the first part,
-    ``continued_from`` on the continuation, each ``{"page": n, "article": id}``; links found before are replaced.
-    Returns whether any link changed."""
-    before = [(a.continued_on, a.continued_from) for p in pages for a in p.articles]
+    ``continued_from`` on the continuation, each ``{"page": n, "article": id}``; links found before are replaced."""
     labels = [_labels(p) for p in pages]
     parts: list[_Part] = []
+    on_page: dict[int, list[int]] = {}  # page → its parts
     for n, page in enumerate(pages, 1):
         by_id = {b.id: b for b in page.blocks}
         for art in page.articles:
@@ -172,14 +171,18 @@ def link_articles(pages: list[Page]) -> bool:
                 for bid in art.block_ids
                 if (blk := by_id.get(bid)) and blk.kind == "jump" and (j := find_jump(blk.text))
             ]
+            on_page.setdefault(n, []).append(len(parts))
             parts.append(_Part(n, art, art.headline, jumps))
+    # Only a part with a jump line can be linked, and only to a part on the page it names: no pair of a long
+    # document's articles is weighed otherwise.
+    candidates: set[tuple[int, int]] = set()
+    for i, a in enumerate(parts):
+        for j in a.jumps:
+            other = _resolve(j.page, labels)
+            for k in on_page.get(other, []) if other is not None and other != a.page else []:
+                candidates.add((i, k) if j.direction == "on" else (k, i))
     pairs = sorted(
-        (
-            (s, i, k)
-            for i, a in enumerate(parts)
-            for k, b in enumerate(parts)
-            if a.page != b.page and (s := _score(a, b, labels)) > 0
-        ),
+        ((s, i, k) for i, k in candidates if (s := _score(parts[i], parts[k], labels)) > 0),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     for p in parts:
@@ -190,8 +193,6 @@ def link_articles(pages: list[Page]) -> bool:
             continue
         head.article.continued_on = {"page": tail.page, "article": tail.article.id}
         tail.article.continued_from = {"page": head.page, "article": head.article.id}
-    after = [(a.continued_on, a.continued_from) for p in pages for a in p.articles]
-    return before != after
 
 
 def _story_text(page: Page, art: Article, first: bool) -> list[str]:

@@ -37,6 +37,7 @@ __all__ = [
     "PageTask",
     "Summary",
     "discover",
+    "latest_records",
     "plan",
     "read_manifest",
     "report",
@@ -547,7 +548,9 @@ def run_batch(
             except OutputError:
                 if not failed:
                     raise
-    if (documents or "json" in formats) and not summary.stopped:
+    # Stories are linked within a multi-page input or an issue: a batch of single-page scans has none to link.
+    linkable = "json" in formats and (issue is not None or any(t.page > 0 for t in tasks))
+    if (documents or linkable) and not summary.stopped:
         _write_documents(outdir, files, tasks, settings, documents, issue, pdfa, summary)
     summary.seconds = time.monotonic() - t0
     return summary
@@ -593,7 +596,7 @@ def _write_documents(
     summary.documents_skipped = skipped
 
 
-def _latest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def latest_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The last record of each page (a rerun's record replaces the earlier one)."""
     latest: dict[tuple[str, Any], dict[str, Any]] = {}
     for r in records:
@@ -606,7 +609,7 @@ def write_index(outdir: Path) -> Path:
     from .export.html import index_html
 
     rows = []
-    for r in _latest(read_manifest(outdir)):
+    for r in latest_records(read_manifest(outdir)):
         html = next((o for o in r.get("outputs", []) if o.endswith(".html")), None)
         rows.append({**r, "html": html})
     path = outdir / "index.html"
@@ -619,7 +622,7 @@ def report(outdir: Path) -> Summary:
     records = read_manifest(outdir)
     if not records and not (outdir / MANIFEST).is_file():
         raise InputNotFoundError(f"{outdir / MANIFEST}: no manifest (not a batch output folder?)")
-    latest = _latest(records)
+    latest = latest_records(records)
     s = Summary(total=len(latest))
     for r in latest:
         s.seconds += float(r.get("seconds") or 0.0)

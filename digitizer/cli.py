@@ -408,7 +408,9 @@ def view(result: Path, out: Path | None) -> None:
     "<issue>.pdf for it (not one per input), named after the one folder given or --issue-name; stories that jump "
     "between its pages are linked.",
 )
-@click.option("--issue-name", default=None, help="The issue's name, for its METS and PDF files (with --issue).")
+@click.option(
+    "--issue-name", default=None, help="The issue's name, for its METS, PDF and whole-story files (with --issue)."
+)
 @click.option(
     "--pdfa/--no-pdfa",
     default=True,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from .script import is_hanzi
+
 __all__ = ["Jump", "find_jump", "page_label", "zh_number"]
 
 
@@ -139,6 +141,6 @@ def find_jump(text: str) -> Jump | None:
     if m:
         direction = "on" if m.group(1) in ("下转", "转") else "from"
         return Jump(direction, zh_number(m.group(2)))
-    if any("\u4e00" <= ch <= "\u9fff" for ch in t):
+    if any(is_hanzi(ch) for ch in t):
         return None
     return _english(t)

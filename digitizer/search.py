@@ -120,15 +120,12 @@ def _connect(db: Path) -> sqlite3.Connection:
 def _manifest_outputs(outdir: Path) -> list[Path] | None:
     """The result files of the pages a batch's manifest records as done (latest record of each page), or None
     where the folder has no manifest (a ``convert`` output)."""
-    from .batch import MANIFEST, read_manifest
+    from .batch import MANIFEST, latest_records, read_manifest
 
     if not (outdir / MANIFEST).is_file():
         return None
-    latest: dict[tuple[str, Any], dict[str, Any]] = {}
-    for r in read_manifest(outdir):
-        latest[(r.get("input", ""), r.get("page"))] = r
     files = []
-    for r in latest.values():
+    for r in latest_records(read_manifest(outdir)):
         if r.get("status") != "done":
             continue
         outs = [o for o in r.get("outputs", []) if o.endswith((".json", ".jsonl"))]

@@ -21,7 +21,7 @@ import cv2
 from PIL import Image, ImageDraw
 
 from .text import EN_SENTENCES, HEADINGS_EN, HEADINGS_ZH, TITLES_EN, TITLES_ZH, ZH_SENTENCES
-from .typeset import Canvas, GTBlock, _fit, flow_paragraph
+from .typeset import Canvas, GTBlock, _fit, flow_paragraph, tag_article
 
 __all__ = ["generate_issue"]
 
@@ -163,28 +163,25 @@ class _IssuePage:
         if reserve:
             cols[-1][3] += self.body * 2.2
         self.articles += 1
-        for b in self.blocks[n0:]:
-            b.article = f"a{self.articles}"
+        tag_article(self.blocks, n0, f"a{self.articles}")
         return left, cols
 
-    def continuation(self, half: int, head: str, jump: str, paras: list[str]) -> list[str]:
-        """A story's continuation in one half: its short head, the jump line back, its paragraphs; returns the
-        paragraphs that did not fit (none on the pages made here)."""
+    def continuation(self, half: int, head: str, jump: str, paras: list[str]) -> None:
+        """A story's continuation in one half: its short head, the jump line back, its paragraphs as far as they
+        go (what is set is the ground truth; the rest would need another jump)."""
         n0 = len(self.blocks)
         y = self.head(half, head, self.body * 1.8)
         cols = self.cols(half, y - self.body * 0.5)
         self.line(cols[0], jump, "jump")
-        ci, left = 0, list(paras)
-        while left and ci < len(cols):
-            ci, rest = self.paragraph(cols, ci, left[0])
-            if rest:
-                left = [rest]  # what is set is the ground truth; the rest would need another jump
+        ci = 0
+        for text in paras:
+            if ci >= len(cols):
                 break
-            left.pop(0)
+            ci, rest = self.paragraph(cols, ci, text)
+            if rest:
+                break
         self.articles += 1
-        for b in self.blocks[n0:]:
-            b.article = f"a{self.articles}"
-        return left
+        tag_article(self.blocks, n0, f"a{self.articles}")
 
     def truth(self) -> tuple[Image.Image, dict[str, Any]]:
         return self.c.img.convert("RGB"), {
