@@ -12,6 +12,7 @@ letters over the gutter and is left whole.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -40,6 +41,11 @@ WORK_PX = 12.0
 DRIFT = 0.5
 #: A line taller than this (body line heights) is display type: a head, never cut where a separator ends.
 HEAD_H = 1.3
+#: A separator's ends are looked at again, a step at a time, for up to this many steps: a band at a column's top
+#: or foot holds the heads or rows the gutter runs between, and specks or a pencil stroke across the gutter
+#: there break it off a band or two early. There white is judged this many times more loosely.
+END_STEPS = 2
+END_WHITE = 3.0
 
 
 @dataclass
@@ -81,10 +87,13 @@ def _body_height(quads: list[np.ndarray]) -> float:
     return float(np.median(hs)) if hs else 0.0
 
 
-def _band_gutters(profile: np.ndarray, min_gap: int, rule_w: int, edge: int) -> list[tuple[int, int]]:
+def _band_gutters(
+    profile: np.ndarray, min_gap: int, rule_w: int, edge: int, loose: float = 1.0
+) -> list[tuple[int, int]]:
     """White runs of ``profile`` (share of ink per column) at least ``min_gap`` wide, thin rules counted as white,
-    with ink within ``edge`` columns on both sides (so that margins are no gutters)."""
-    white = profile < WHITE
+    with ink within ``edge`` columns on both sides (so that margins are no gutters); ``loose`` times as much ink
+    as ``WHITE`` still counts as white."""
+    white = profile < WHITE * loose
     n = len(profile)
     # A thin stroke with white on both sides (a column rule, however faint or broken) is part of the gutter.
     for x, e in runs(~white):
@@ -159,21 +168,62 @@ def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator
     # A fold, a crease or a pencil stroke across a gutter hides it from the two or three bands that hold it;
     # only gutters long on both sides are joined over that much (a masthead's word spaces over its rule are not).
     chains = _joined(chains, band + 3 * step, drift, 1 + math.ceil((MIN_RUN_LINES * lh - band) / step))
-    out = []
-    for ch in chains:
-        # A chain of n bands covers (n - 1) steps plus one band.
-        height = (len(ch) - 1) * step + band
-        if height < MIN_RUN_LINES * lh:
-            continue
+    heads = boxes[boxes[:, 3] - boxes[:, 1] > HEAD_H * body] * f  # display type, in the small image's pixels
+
+    def still_open(y0: int, y1: int, a0: float, a1: float) -> bool:
+        # Display type across the gutter's place ends it: the white between a headline's letters is no gutter.
+        if any(h[1] < y1 and h[3] > y0 and h[0] < a0 and a1 < h[2] for h in heads.tolist()):
+            return False
+        rows = ink[y0:y1]
+        # So does a rule across it, however thin: a row inked over most of the gutter.
+        if ((rows[:, int(a0) : int(math.ceil(a1))] > 0.25).mean(axis=1) >= 0.8).any():
+            return False
+        gaps = _band_gutters(rows.mean(axis=0), min_gap, rule_w, edge, END_WHITE)
+        return any(min(a1, g1) > max(a0, g0) and abs((a0 + a1 - g0 - g1) / 2) <= drift for g0, g1 in gaps)
+
+    def separator(ch: list[tuple[float, float, float]]) -> Separator:
         ys = [(c[0] - band / 2 + step / 2) / f for c in ch]
         ys[0], ys[-1] = (ch[0][0] - band / 2) / f, (ch[-1][0] + band / 2) / f
         xs = [(c[1] + c[2]) / 2 / f for c in ch]
-        width = float(np.median([c[2] - c[1] for c in ch])) / f
-        sep = Separator(ys, xs, width)
-        flush, sep.margin = _flush_right(mask, boxes, sep, body)
+        return Separator(ys, xs, float(np.median([c[2] - c[1] for c in ch])) / f)
+
+    out = []
+    for ch in chains:
+        # A chain of n bands covers (n - 1) steps plus one band.
+        if (len(ch) - 1) * step + band < MIN_RUN_LINES * lh:
+            continue
+        sep = separator(ch)
+        flush, margin = _flush_right(mask, boxes, sep, body)
         if flush:
+            # Judged on what was found strictly; only then are its ends looked at again.
+            _extend(ch, still_open, step, band, ink.shape[0])
+            sep = separator(ch)
+            sep.margin = margin
             out.append(sep)
     return out
+
+
+def _extend(
+    ch: list[tuple[float, float, float]],
+    still_open: Callable[[int, int, float, float], bool],
+    step: int,
+    band: int,
+    height: int,
+) -> None:
+    """A gutter's chain of bands carried on up and down, a step at a time (at most ``END_STEPS``), while the rows
+    added still hold it (``still_open(first row, last row + 1, gutter x0, x1)``)."""
+    for _ in range(END_STEPS):
+        yc, a0, a1 = ch[0]
+        y1 = round(yc - band / 2)
+        if y1 - step < 0 or not still_open(y1 - step, y1, a0, a1):
+            break
+        ch.insert(0, (yc - step, a0, a1))  # the gutter keeps its place: only its length is in doubt here
+    for _ in range(END_STEPS):
+        yc, a0, a1 = ch[-1]
+        y0 = round(yc + band / 2)
+        if y0 + step > height or not still_open(y0, y0 + step, a0, a1):
+            break
+        ch.append((yc + step, a0, a1))
 
 
 def _joined(
