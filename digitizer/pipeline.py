@@ -16,6 +16,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from .bitonal import is_bitonal, soften
 from .columns import cut_at_separators, find_separators, separator_boxes
 from .config import Options
 from .detect import find_lines, probe_lines, read_confidence, read_lines
@@ -91,6 +92,11 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     )
     timings["straighten"] = time.perf_counter() - t0
     t = time.perf_counter()
+    # The recognizers read a bitonal scan softened (``bitonal.py``); everything else sees it as scanned.
+    seen = st.image
+    if is_bitonal(image):
+        log.debug("%s is bitonal: its letters' edges are softened for the recognizers", page_img.page_id)
+        seen = soften(st.image)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The grey page and its ink (one core) beside the detector, which leaves part of the second core idle.
         inked = pool.submit(_grey_and_ink, st.image)
@@ -105,7 +111,7 @@ def convert_page(page_img: PageImage, opts: Options, engine: OcrEngine | None = 
     quads = split_at_gutters(mask, cut_at_separators(mask, found, seps))
     timings["detect"] = time.perf_counter() - t
     t = time.perf_counter()
-    ocr_lines = read_lines(engine, st.image, quads)
+    ocr_lines = read_lines(engine, seen, quads)
     add_vertical_marks(ocr_lines, mask)
     if down <= across:
         ocr_lines = join_words(ocr_lines, mask, separator_boxes(seps), found)
