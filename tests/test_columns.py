@@ -17,6 +17,28 @@ WORDS = "the harbour board met on monday to hear the report of its engineer on t
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "real_news"
 
 
+def _justified_column(
+    d: ImageDraw.ImageDraw,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    rng: np.random.Generator,
+    x0: int,
+    col_w: int,
+    top: int,
+    lead: int,
+) -> None:
+    """40 justified rows of words from ``x0``: spread to fill the column exactly, so columns end flush at a gutter."""
+    for r in range(40):
+        ws = [str(w) for w in rng.choice(WORDS, 9)]
+        widths = [d.textlength(w, font=font) for w in ws]
+        while sum(widths) + 8 * 6 > col_w and len(ws) > 2:
+            ws.pop()
+            widths.pop()
+        space, x = (col_w - sum(widths)) / (len(ws) - 1), float(x0)
+        for w, wd in zip(ws, widths, strict=True):
+            d.text((x, top + r * lead), w, font=font, fill=0)
+            x += wd + space
+
+
 def _two_columns(gutter_em: float, rule: str) -> tuple[np.ndarray, list[np.ndarray], float, int]:
     """A page of two justified columns 40 lines long under a headline across both; a gutter of ``gutter_em``
     ems, holding a rule (``none``, ``faint`` broken grey, or ``solid``). Returns the grey page, the lines as a
@@ -32,18 +54,7 @@ def _two_columns(gutter_em: float, rule: str) -> tuple[np.ndarray, list[np.ndarr
     rng = np.random.default_rng(4)
     for col in range(2):
         x0 = 80 + col * (col_w + gutter)
-        for r in range(40):
-            # Justified: words spread to fill the column exactly, so both columns end flush at the gutter.
-            ws = [str(w) for w in rng.choice(WORDS, 9)]
-            widths = [d.textlength(w, font=font) for w in ws]
-            while sum(widths) + 8 * 6 > col_w and len(ws) > 2:
-                ws.pop()
-                widths.pop()
-            space = (col_w - sum(widths)) / (len(ws) - 1)
-            x = float(x0)
-            for w, wd in zip(ws, widths, strict=True):
-                d.text((x, top + r * lead), w, font=font, fill=0)
-                x += wd + space
+        _justified_column(d, font, rng, x0, col_w, top, lead)
     gx = 80 + col_w + gutter // 2
     if rule == "solid":
         d.line([(gx, top - 10), (gx, top + 40 * lead)], fill=0, width=2)
@@ -133,16 +144,7 @@ def test_specks_by_the_column_tops_do_not_shorten_the_gutter() -> None:
         d.text((x0 + 150, top - 3 * size), title, font=head, fill=0)
         y0, y1 = top - 3 * size - 6, top - size + 12
         quads.append(np.array([[x0 + 140, y0], [x0 + 560, y0], [x0 + 560, y1], [x0 + 140, y1]], np.float32))
-        for r in range(40):
-            ws = [str(w) for w in rng.choice(WORDS, 9)]
-            widths = [d.textlength(w, font=font) for w in ws]
-            while sum(widths) + 8 * 6 > col_w and len(ws) > 2:
-                ws.pop()
-                widths.pop()
-            space, x = (col_w - sum(widths)) / (len(ws) - 1), float(x0)
-            for w, wd in zip(ws, widths, strict=True):
-                d.text((x, top + r * lead), w, font=font, fill=0)
-                x += wd + space
+        _justified_column(d, font, rng, x0, col_w, top, lead)
     for r in range(40):  # each row as a detector that merges the columns finds it
         y0, y1 = top + r * lead - 4, top + r * lead + size + 6
         quads.append(np.array([[76, y0], [W - 76, y0], [W - 76, y1], [76, y1]], np.float32))
