@@ -189,9 +189,8 @@ def merged_rows(quads: list[np.ndarray]) -> list[int]:
     the gaps between such rows, half a line off). A headline is as tall but lies over no other line."""
     if len(quads) < MIN_PROBE_LINES:
         return []
-    boxes = [quad_box(q) for q in quads]
-    hs = np.array([b[3] - b[1] for b in boxes])
-    ws = np.array([b[2] - b[0] for b in boxes])
+    boxes = np.array([quad_box(q) for q in quads])
+    hs, ws = boxes[:, 3] - boxes[:, 1], boxes[:, 2] - boxes[:, 0]
     lines = hs[ws > 2 * hs]
     if lines.size < MIN_PROBE_LINES:
         return []
@@ -199,7 +198,11 @@ def merged_rows(quads: list[np.ndarray]) -> list[int]:
     out = []
     for i in np.flatnonzero((hs > MERGED_H * usual) & (ws > hs)).tolist():
         b = boxes[i]
-        if any(j != i and hs[j] < hs[i] and share_inside(o, b) > 0.5 for j, o in enumerate(boxes)):
+        # The share of each other box inside this one (only lower boxes: one tall box is not inside another).
+        ix = np.clip(np.minimum(boxes[:, 2], b[2]) - np.maximum(boxes[:, 0], b[0]), 0, None)
+        iy = np.clip(np.minimum(boxes[:, 3], b[3]) - np.maximum(boxes[:, 1], b[1]), 0, None)
+        inside = ix * iy / np.maximum(1e-9, ws * hs)
+        if bool(np.any((inside > 0.5) & (hs < hs[i]))):
             out.append(i)
     return out
 
@@ -247,11 +250,11 @@ def redetect_merged(engine: OcrEngine, image: np.ndarray, quads: list[np.ndarray
         big = cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC) if k > 1 else shrink(crop, size)
         back = np.array([(x1 - x0) / size[0], (y1 - y0) / size[1]], np.float32)
         found = [q * back + np.array([x0, y0], np.float32) for q in engine.detect(big)]
-        core = (r[0] + 0.5 * usual, r[1] + 0.5 * usual, r[2] - 0.5 * usual, r[3] - 0.5 * usual)
-        # The patch's pad is context for the detector: what it finds there belongs to the lines around, and so
-        # does a piece of a line that runs on out of the patch, cut off at its edge.
         if any(b[3] - b[1] > MERGED_H * usual and b[2] - b[0] > b[3] - b[1] for b in map(quad_box, found)):
             continue  # the rows run together larger too (or it is display type, a drop capital's): left as found
+        # The patch's pad is context for the detector: what it finds there belongs to the lines around, and so
+        # does a piece of a line that runs on out of the patch, cut off at its edge.
+        core = (r[0] + 0.5 * usual, r[1] + 0.5 * usual, r[2] - 0.5 * usual, r[3] - 0.5 * usual)
         kept = [q for q in out if not _centre_in(q, core)]
         near = [quad_box(q) for q in kept if share_inside(quad_box(q), r) > 0]
         new = [q for q in found if _centre_in(q, core) and not any(share_inside(quad_box(q), o) > 0.5 for o in near)]
