@@ -112,13 +112,19 @@ def detect_lines(engine: OcrEngine, image: np.ndarray, scale: float) -> list[np.
     """Text-line quads on ``image`` (in its pixels), the detector run on the image scaled by ``scale``."""
     if scale > 1.0:
         h, w = image.shape[:2]
-        size = (round(w * scale), round(h * scale))
-        big = cv2.resize(image, size, interpolation=cv2.INTER_CUBIC)
-        back = np.array([w / size[0], h / size[1]], np.float32)
-        return [q * back for q in engine.detect(big)]
+        return _detect_resized(engine, image, (round(w * scale), round(h * scale)), enlarge=True)
     if scale == 1.0:
         return engine.detect(image)
     return list(engine.detect_scaled(image, scale))
+
+
+def _detect_resized(engine: OcrEngine, image: np.ndarray, size: tuple[int, int], enlarge: bool) -> list[np.ndarray]:
+    """The engine's detector on ``image`` resampled to ``size`` (width, height): enlarged smoothly, or shrunk by
+    area; the quads in ``image``'s own pixels."""
+    h, w = image.shape[:2]
+    resized = cv2.resize(image, size, interpolation=cv2.INTER_CUBIC) if enlarge else shrink(image, size)
+    back = np.array([w / size[0], h / size[1]], np.float32)
+    return [q * back for q in engine.detect(resized)]
 
 
 def read_confidence(engine: OcrEngine) -> Any:
@@ -245,11 +251,8 @@ def redetect_merged(engine: OcrEngine, image: np.ndarray, quads: list[np.ndarray
         x0, y0, x1, y1 = int(max(0, r[0])), int(max(0, r[1])), int(min(W, r[2])), int(min(H, r[3]))
         if x1 - x0 < 8 or y1 - y0 < 8:
             continue
-        crop = image[y0:y1, x0:x1]
         size = (max(32, round((x1 - x0) * k)), max(32, round((y1 - y0) * k)))
-        big = cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC) if k > 1 else shrink(crop, size)
-        back = np.array([(x1 - x0) / size[0], (y1 - y0) / size[1]], np.float32)
-        found = [q * back + np.array([x0, y0], np.float32) for q in engine.detect(big)]
+        found = [q + np.array([x0, y0], np.float32) for q in _detect_resized(engine, image[y0:y1, x0:x1], size, k > 1)]
         if any(b[3] - b[1] > MERGED_H * usual and b[2] - b[0] > b[3] - b[1] for b in map(quad_box, found)):
             continue  # the rows run together larger too (or it is display type, a drop capital's): left as found
         # The patch's pad is context for the detector: what it finds there belongs to the lines around, and so
