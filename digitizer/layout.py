@@ -44,9 +44,11 @@ def find_rules(
     for m, out, horizontal in ((hm, hr, True), (vm, vr, False)):
         n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
         for i in range(1, n):
-            x, y, bw, bh = stats[i, :4]
-            thick, length = (bh, bw) if horizontal else (bw, bh)
-            if length >= keep_len and thick <= max_thick:
+            x, y, bw, bh, px = stats[i, :5]
+            # A rule's thickness is its ink per unit of length, not its box's: a long rule a little aslant or
+            # bowed by the page's curl has a box far taller than the rule is thick.
+            length = bw if horizontal else bh
+            if length >= keep_len and px / length <= max_thick:
                 out.append((float(x), float(y), float(x + bw), float(y + bh)))
     return hr, vr, cv2.bitwise_or(hm, vm)
 

@@ -178,7 +178,35 @@ class _Cutter:
             for g in hgroups:
                 out.extend(self.cut(g))
             return out
+        ends = _split(atoms, self._separator_ends(atoms, ext), 1)
+        if len(ends) > 1:
+            return [a for g in ends for a in self.cut(g)]
         return self._leaf(atoms)
+
+    def _separator_ends(self, atoms: list[Atom], ext: Box) -> list[float]:
+        """Cuts where column separators that run down most of the region begin or end inside it: the white
+        between rows nearest that end.
+
+        A region left with neither gutter nor white across it would be read row by row across its columns. That
+        happens where the text over the columns (a masthead's small print) ends a few pixels above them and the
+        rule between was not found: the separators still show where the columns start.
+        """
+        m = self.body
+        tall = 0.5 * (ext[3] - ext[1])
+        ends: set[float] = set()
+        for s in [*self.lay.separators, *self.lay.vrules]:
+            if not (ext[0] + m < s[0] and s[2] < ext[2] - m) or min(s[3], ext[3]) - max(s[1], ext[1]) < tall:
+                continue
+            ends |= {s[1]} if s[1] > ext[1] + m else set()
+            ends |= {s[3]} if s[3] < ext[3] - m else set()
+        spans = [(a.box[1], a.box[3]) for a in atoms]
+        cuts = []
+        for y in sorted(ends):
+            white = _gaps(spans, y - 3 * m, y + m, 0.1 * m)
+            near = [c for c in white if y - 3 * m <= c <= y + m]
+            if near:
+                cuts.append(min(near, key=lambda c: abs(c - y)))
+        return sorted(set(cuts))
 
     def _vcuts(self, atoms: list[Atom], ext: Box) -> list[float]:
         """Column gutters (white, or rules) across the region of ``atoms``."""

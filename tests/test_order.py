@@ -121,3 +121,19 @@ def test_a_short_line_a_little_tall_at_body_pitch_is_text_and_larger_type_a_head
     classify(lay)
     assert tall_box.kind == "text"
     assert larger.kind == "heading"
+
+
+def test_columns_under_small_print_that_ends_just_above_them_are_read_one_after_another() -> None:
+    """A masthead's small print over the columns, with no white across between them (the rule there not found):
+    the separators found on the page show where the columns begin, and each column is read whole."""
+    top = [_line(100, 100 + 40 * r, 1800, 136 + 40 * r, f"T{r}") for r in range(5)]  # down to y=296
+    cols = [
+        [_line(x, 300 + 50 * r, x + 500, 340 + 50 * r, f"C{c}R{r}") for r in range(10)]
+        for c, x in enumerate((100, 700, 1300))
+    ]
+    lay = Layout(1900, 900, [*top, *(ln for c in cols for ln in c)], 40.0)
+    lay.separators = [(640.0, 305.0, 660.0, 800.0), (1240.0, 305.0, 1260.0, 800.0)]
+    text = " ".join(b.text for b in assemble(lay))
+    order = [text.index(f"C{c}R{r}") for c in range(3) for r in range(10)]
+    assert order == sorted(order), text  # column by column, not row by row across them
+    assert text.index("T4") < order[0]
