@@ -340,11 +340,34 @@ def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float) -> boo
     return int(band[:, own].sum()) <= max(3.0, 0.15 * h)
 
 
+def _rule_through(mask: np.ndarray, x: float, y0: float, y1: float, body: float) -> tuple[float, float] | None:
+    """A rule running down through the rows ``y0..y1`` near ``x`` (within half a body line): a run of at most
+    ``RULE_WIDTH`` body lines of columns inked through three quarters of the rows' middle (a thin rule comes out
+    of the ink mask broken), with white a few pixels to either side (the letters of the heads beside it do not
+    touch it). Its x span, or None."""
+    H, W = mask.shape[:2]
+    h = y1 - y0
+    my0, my1 = int(max(0, y0 + h / 6)), int(min(H, y1 - h / 6))
+    gx0, gx1 = int(max(0, x - body / 2)), int(min(W, x + body / 2 + 1))
+    if my1 - my0 < 3 or gx1 - gx0 < 3:
+        return None
+    band = mask[my0:my1, gx0:gx1] > 0
+    cover = band.mean(axis=0)
+    for a, b in runs(cover >= 0.75):
+        if b - a > max(2.0, RULE_WIDTH * body):
+            continue
+        side = np.concatenate([band[:, max(0, a - 4) : max(0, a - 1)], band[:, b + 1 : b + 4]], axis=1)
+        if side.shape[1] >= 4 and float(side.mean()) < 0.1:
+            return float(gx0 + a - 1), float(gx0 + b + 1)
+    return None
+
+
 def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Separator]) -> list[np.ndarray]:
     """Each line cut where it crosses a separator and has no ink of its own there; pieces without ink dropped.
 
     Lines are upright boxes on a straightened page (clockwise from top left); a line taller than two body lines
-    (a headline) is never cut, nor one that runs down the page.
+    (a headline) is cut only where a rule runs down through it (two heads side by side, set up to the column
+    rule between them), never one that runs down the page.
     """
     if not seps:
         return quads
@@ -358,15 +381,20 @@ def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Sepa
     for i, q in enumerate(quads):
         x0, y0, x1, y1 = boxes[i].tolist()
         h = y1 - y0
-        if x1 - x0 < 2 * h or h > 2 * body:
+        if x1 - x0 < 2 * h:
             out.append(q)
             continue
         yc = (y0 + y1) / 2
         cuts = []
+        if h > 2 * body:
+            for s, xs in zip(seps, at, strict=True):
+                rule = _rule_through(mask, xs[i], y0, y1, body) if s.top <= yc <= s.bottom else None
+                if rule is not None and x0 + 0.5 * h < rule[0] and rule[1] < x1 - 0.5 * h:
+                    cuts.append(rule)
         for s, xs in zip(seps, at, strict=True):
             # A band's ends are a few lines coarse: lines just past them are looked at too, cut only where the
             # piece right of the gutter starts at the column's margin.
-            if s.margin is None or not s.top - reach <= yc <= s.bottom + reach:
+            if h > 2 * body or s.margin is None or not s.top - reach <= yc <= s.bottom + reach:
                 continue
             x = xs[i]
             if not x0 + 0.5 * h < x < x1 - 0.5 * h:

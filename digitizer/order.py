@@ -354,7 +354,8 @@ class _Cutter:
         return True
 
     def _rule_between(self, a: Box, b: Box) -> bool:
-        lo, hi = a[2], b[0]
+        # Pieces cut at a gutter may touch or overlap by a pixel (a detected box's padding): order the ends.
+        lo, hi = min(a[2], b[0]), max(a[2], b[0])
         top, bot = max(a[1], b[1]), min(a[3], b[3])
         rules = [*self.lay.vrules, *self.lay.gutters]
         return any(lo - 2 <= (r[0] + r[2]) / 2 <= hi + 2 and r[1] <= bot and r[3] >= top for r in rules)

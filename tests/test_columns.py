@@ -198,3 +198,44 @@ def test_a_real_four_column_page_under_a_masthead_is_read_column_by_column() -> 
     s = score_ground_truth(gt, to_text(doc), doc.to_dict(), loose=True)
     assert s["region_order"] >= 0.9, s
     assert s["cer_order"] < 0.15, s
+
+
+def _heads_over_two_columns(ruled_through: bool) -> tuple[np.ndarray, list[np.ndarray], float]:
+    """Two justified columns with a rule between them under a row of large type, found by the detector as one
+    box across both columns: two heads side by side with the rule running up between them (``ruled_through``),
+    or one head across both whose space between two words lies over the gutter, the rule starting under it."""
+    size, lead, top, col_w, gutter = 28, round(1.45 * 28), 260, 700, 24
+    font = ImageFont.truetype(FONT, size) if Path(FONT).exists() else ImageFont.load_default()
+    big = ImageFont.truetype(FONT, 64) if Path(FONT).exists() else font
+    W = 80 + 2 * col_w + gutter + 80
+    im = Image.new("L", (W, top + 42 * lead + 100), 250)
+    d = ImageDraw.Draw(im)
+    rng = np.random.default_rng(5)
+    for col in range(2):
+        _justified_column(d, font, rng, 80 + col * (col_w + gutter), col_w, top, lead)
+    gx = 80 + col_w + gutter // 2
+    left, right = ("QUAY OPENED", "MAYOR SPEAKS") if ruled_through else ("HARBOUR BOARD", "OPENS NEW QUAY")
+    d.text((gx - 14 - d.textlength(left, font=big), 150), left, font=big, fill=0)
+    d.text((gx + 14, 150), right, font=big, fill=0)
+    d.line([(gx, 140 if ruled_through else top - 10), (gx, top + 40 * lead)], fill=0, width=2)
+    quads = [np.array([[80, 140], [W - 80, 140], [W - 80, 235], [80, 235]], np.float32)]  # both heads, one box
+    for r in range(40):
+        y0, y1 = top + r * lead - 4, top + r * lead + size + 6
+        quads.append(np.array([[76, y0], [W - 76, y0], [W - 76, y1], [76, y1]], np.float32))
+    return np.asarray(im), quads, gx
+
+
+@pytest.mark.parametrize("ruled_through", [True, False])
+def test_heads_side_by_side_are_cut_at_the_rule_between_them_and_a_head_across_is_not(ruled_through: bool) -> None:
+    grey, quads, gx = _heads_over_two_columns(ruled_through)
+    mask = ink_mask(grey)
+    seps = find_separators(mask, quads)
+    assert len(seps) == 1 and abs(seps[0].x_at(1000) - gx) < 14
+    cut = cut_at_separators(mask, quads, seps)
+    heads = [q for q in cut if q[0, 1] < 250]
+    if ruled_through:
+        assert len(heads) == 2  # two heads, the rule in neither
+        assert heads[0][1, 0] <= gx - 1 and heads[1][0, 0] >= gx + 1
+    else:
+        assert len(heads) == 1 and heads[0][1, 0] - heads[0][0, 0] > 1000  # one head across both columns, whole
+    assert len([q for q in cut if q[0, 1] >= 250]) == 80

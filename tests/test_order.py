@@ -137,3 +137,14 @@ def test_columns_under_small_print_that_ends_just_above_them_are_read_one_after_
     order = [text.index(f"C{c}R{r}") for c in range(3) for r in range(10)]
     assert order == sorted(order), text  # column by column, not row by row across them
     assert text.index("T4") < order[0]
+
+
+def test_pieces_cut_at_a_gutter_stay_apart_where_their_boxes_touch() -> None:
+    """A row cut in two at a column separator: the detector's padding leaves the two pieces touching, or
+    overlapping by a few pixels; the separator between them still keeps them apart."""
+    left = _line(100, 300, 606, 340, "into a dive toward")
+    right = _line(597, 300, 1100, 340, "such a hot fire that")
+    lay = Layout(1200, 800, [left, right], 40.0)
+    lay.gutters = lay.separators = [(598.0, 100.0, 603.0, 700.0)]
+    lines = [ln.text for b in assemble(lay) for ln in b.lines]
+    assert sorted(lines) == ["into a dive toward", "such a hot fire that"], lines
