@@ -507,16 +507,17 @@ def merge_tlines(a: TLine, b: TLine) -> TLine:
 
 
 def _rows(atoms: list[Atom]) -> list[Atom]:
-    """Top to bottom; atoms side by side on one row (overlapping in y) left to right."""
+    """Top to bottom; atoms side by side on one row left to right. Two atoms are on one row where each one's
+    middle lies within the other's height: measured against the row's first atom, not against all the row has
+    gathered, since the boxes of closely set rows (a price table's) overlap, and a row grown by each would take
+    in the rows below it one after another."""
     atoms = sorted(atoms, key=lambda a: a.box[1])
     rows: list[list[Atom]] = []
     for a in atoms:
         if rows:
-            r = rows[-1]
-            top, bot = min(x.box[1] for x in r), max(x.box[3] for x in r)
-            ov = min(bot, a.box[3]) - max(top, a.box[1])
-            if ov > 0.5 * min(bot - top, a.box[3] - a.box[1]):
-                r.append(a)
+            f = rows[-1][0].box
+            if f[1] <= (a.box[1] + a.box[3]) / 2 <= f[3] and a.box[1] <= (f[1] + f[3]) / 2 <= a.box[3]:
+                rows[-1].append(a)
                 continue
         rows.append([a])
     return [a for r in rows for a in sorted(r, key=lambda a: a.box[0])]

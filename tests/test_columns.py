@@ -183,9 +183,10 @@ NZZ = SHARED / "nzz_black_letter__impresso"
 @pytest.mark.timeout(300)
 def test_a_real_four_column_page_under_a_masthead_is_read_column_by_column() -> None:
     """Neue Zürcher Zeitung, 1908: four ruled columns under a masthead whose rule is bowed by 30 px over the page.
-    Its regions come out in the order of the hand-made PAGE ground truth, column by column (0.78 when the rule
-    was missed and the columns were read row by row across the page; the masthead's price table still reads
-    row by row there), and the text in that order is close to the corrected lines (0.76 then)."""
+    Its regions come out in the order of the hand-made PAGE ground truth, column by column, and the masthead's
+    price table row by row (0.78 when the rule was missed and the columns were read row by row across the page;
+    0.91 while the table's closely set rows, their boxes overlapping, were taken for one row), and the text in
+    that order is close to the corrected lines (0.76 then)."""
     import digitizer
     from digitizer.evaluate import score_ground_truth
     from digitizer.export import to_text
@@ -196,8 +197,8 @@ def test_a_real_four_column_page_under_a_masthead_is_read_column_by_column() -> 
     page = doc.pages[0]
     gt = read_ground_truth(NZZ / "nzz_19081105_0_0_a1_p1_1.xml", (page.width, page.height))
     s = score_ground_truth(gt, to_text(doc), doc.to_dict(), loose=True)
-    assert s["region_order"] >= 0.9, s
-    assert s["cer_order"] < 0.15, s
+    assert s["region_order"] >= 0.95, s
+    assert s["cer_order"] < 0.12, s
 
 
 def _heads_over_two_columns(ruled_through: bool) -> tuple[np.ndarray, list[np.ndarray], float]:

@@ -148,3 +148,19 @@ def test_pieces_cut_at_a_gutter_stay_apart_where_their_boxes_touch() -> None:
     lay.gutters = lay.separators = [(598.0, 100.0, 603.0, 700.0)]
     lines = [ln.text for b in assemble(lay) for ln in b.lines]
     assert sorted(lines) == ["into a dive toward", "such a hot fire that"], lines
+
+
+def test_closely_set_rows_whose_boxes_overlap_are_read_row_by_row() -> None:
+    """A price table set solid: each row's box overlaps the next by a third of its height, the prices set a little
+    lower than their items and ragged (no column of them starts flush). Rows are told apart by where their
+    middles lie, so the table reads row by row, each row left to right."""
+    rows = [
+        (
+            _line(100, 100 + 27 * r, 450 + 40 * (r % 4), 140 + 27 * r, f"L{r}"),
+            _line(600 + 35 * (r % 3), 108 + 27 * r, 900, 148 + 27 * r, f"P{r}"),
+        )
+        for r in range(8)
+    ]
+    lay = Layout(1000, 500, [ln for pair in rows for ln in pair], 40.0)
+    words = " ".join(ln.text for b in assemble(lay) for ln in b.lines).split()
+    assert words == [t for r in range(8) for t in (f"L{r}", f"P{r}")], words
