@@ -84,8 +84,10 @@ def _straddles(group: list[Atom], y: float) -> bool:
     return any(a.box[3] <= y for a in group) and any(a.box[1] >= y for a in group)
 
 
-def _rule_cuts(atoms: list[Atom], rules: list[Box], axis: int, ext: Box, tol: float = 2.0) -> list[float]:
-    """Rules that cross the region (80% of its extent) and no atom straddles: hard cuts. An atom straddles a
+def _rule_cuts(
+    atoms: list[Atom], rules: list[Box], axis: int, ext: Box, tol: float = 2.0, reach: float = 0.8
+) -> list[float]:
+    """Rules that cross the region (``reach`` of its extent) and no atom straddles: hard cuts. An atom straddles a
     rule where it reaches ``tol`` past both of the rule's sides (a leaning rule's box is as wide as its lean)."""
     cuts = []
     other = 1 - axis
@@ -95,7 +97,7 @@ def _rule_cuts(atoms: list[Atom], rules: list[Box], axis: int, ext: Box, tol: fl
         if not ext[axis] < pos < ext[axis + 2]:
             continue
         cover = min(r[other + 2], ext[other + 2]) - max(r[other], ext[other])
-        if cover < 0.8 * span:
+        if cover < reach * span:
             continue
         lo, hi = min(pos, r[axis] + 1.0), max(pos, r[axis + 2] - 1.0)
         if any(a.box[axis] + tol < lo and hi < a.box[axis + 2] - tol for a in atoms):
@@ -178,6 +180,13 @@ class _Cutter:
             for g in hgroups:
                 out.extend(self.cut(g))
             return out
+        # Left uncut, the region would be read row by row across whatever columns it holds. Separators found on
+        # the page that run down half of it and that nothing crosses still part its columns (a pencil stroke
+        # or an ad under one column may hide the rest); failing that, where they begin or end parts it across.
+        seps = [*self.lay.separators, *self.lay.vrules]
+        cols = _split(atoms, _rule_cuts(atoms, seps, 0, ext, SEP_TOL * self.body, reach=0.5), 0)
+        if len(cols) > 1:
+            return self._columns(cols)
         ends = _split(atoms, self._separator_ends(atoms, ext), 1)
         if len(ends) > 1:
             return [a for g in ends for a in self.cut(g)]

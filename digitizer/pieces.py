@@ -89,9 +89,10 @@ def join_words(
             hh = max(h, r[3] - r[1])
             gap_ink = mask[int(max(r[1], y0)) : int(min(r[3], y1)), max(0, int(a) + 1) : max(0, int(b) - 1)]
             if (
-                # No separator anywhere along the joined line (a rule read as a "1" is a piece of its own).
+                # No separator anywhere along the joined line (a rule read as a "1" is a piece of its own). A
+                # separator's ends are a band of rows coarse: a quarter of the row beside it is enough.
                 not any(
-                    r[0] < (sp[0] + sp[2]) / 2 < x1 and overlap(sp[1], sp[3], y0, y1) > 0.5 * hh for sp in separators
+                    r[0] < (sp[0] + sp[2]) / 2 < x1 and overlap(sp[1], sp[3], y0, y1) > 0.25 * hh for sp in separators
                 )
                 and not (gap_ink.size and gap_ink.max() > 0)
                 and not any(f[0] <= a - 1 and b + 1 <= f[2] and f[1] <= (y0 + y1) / 2 <= f[3] for f in found)

@@ -164,3 +164,21 @@ def test_closely_set_rows_whose_boxes_overlap_are_read_row_by_row() -> None:
     lay = Layout(1000, 500, [ln for pair in rows for ln in pair], 40.0)
     words = " ".join(ln.text for b in assemble(lay) for ln in b.lines).split()
     assert words == [t for r in range(8) for t in (f"L{r}", f"P{r}")], words
+
+
+def test_a_separator_down_half_the_region_parts_its_columns_where_nothing_else_does() -> None:
+    """Two columns under their headline beside a third column whose rows run past the headline's foot (no cut
+    across), the gutter before the third too narrow to see between the boxes, and its separator found down
+    only the upper half (a pencil stroke across it lower down): the third column is still read after the two,
+    not row by row with them."""
+    head = _line(100, 100, 1150, 170, "HEAD", "headline")
+    col1 = [_line(100, 200 + 50 * r, 600, 240 + 50 * r, f"A{r}") for r in range(18)]
+    col2 = [_line(650, 200 + 50 * r, 1168, 240 + 50 * r, f"B{r}") for r in range(18)]
+    col3 = [_line(1166, 100 + 50 * r, 1700, 140 + 50 * r, f"C{r}") for r in range(20)]
+    lay = Layout(1800, 1200, [head, *col1, *col2, *col3], 40.0)
+    lay.separators = [(620.0, 200.0, 630.0, 1100.0), (1162.0, 100.0, 1172.0, 600.0)]
+    words = " ".join(b.text for b in assemble(lay)).split()
+    order = [
+        words.index(w) for w in ["HEAD", *(f"{c}{r}" for c in "AB" for r in range(18)), *(f"C{r}" for r in range(20))]
+    ]
+    assert order == sorted(order), words

@@ -60,6 +60,9 @@ def test_no_join_across_a_separator_or_where_the_page_was_cut() -> None:
     covering = [_line(100, 100 + k * 60, 880, "a head across both columns") for k in (0, 1)]
     lines = [left, right, *covering]
     assert len(join_words(lines, mask, [(488.0, 90.0, 492.0, 560.0)], [])) == 4
+    # The first row of the columns, a head across both over it: the separator's top, a band coarse, lies a
+    # little below the row's middle.
+    assert len(join_words(lines, mask, [(488.0, 308.0, 492.0, 560.0)], [])) == 4
     # Without the separator, but the two were one detected line that the cuts at the gutter parted.
     detected = [np.array([[100, 280], [880, 280], [880, 320], [100, 320]], np.float32)]
     assert len(join_words(lines, mask, [], detected)) == 4
