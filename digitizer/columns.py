@@ -386,15 +386,16 @@ def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Sepa
             continue
         yc = (y0 + y1) / 2
         cuts = []
-        if h > 2 * body:
-            for s, xs in zip(seps, at, strict=True):
+        for s, xs in zip(seps, at, strict=True):
+            if h > 2 * body:
+                # A headline: cut only at a rule running down through it, where the separator passes.
                 rule = _rule_through(mask, xs[i], y0, y1, body) if s.top <= yc <= s.bottom else None
                 if rule is not None and x0 + 0.5 * h < rule[0] and rule[1] < x1 - 0.5 * h:
                     cuts.append(rule)
-        for s, xs in zip(seps, at, strict=True):
+                continue
             # A band's ends are a few lines coarse: lines just past them are looked at too, cut only where the
             # piece right of the gutter starts at the column's margin.
-            if h > 2 * body or s.margin is None or not s.top - reach <= yc <= s.bottom + reach:
+            if s.margin is None or not s.top - reach <= yc <= s.bottom + reach:
                 continue
             x = xs[i]
             if not x0 + 0.5 * h < x < x1 - 0.5 * h:

@@ -187,14 +187,14 @@ class _Cutter:
         cols = _split(atoms, _rule_cuts(atoms, seps, 0, ext, SEP_TOL * self.body, reach=0.5), 0)
         if len(cols) > 1:
             return self._columns(cols)
-        ends = _split(atoms, self._separator_ends(atoms, ext), 1)
+        ends = _split(atoms, self._separator_ends(atoms, ext, seps), 1)
         if len(ends) > 1:
             return [a for g in ends for a in self.cut(g)]
         return self._leaf(atoms)
 
-    def _separator_ends(self, atoms: list[Atom], ext: Box) -> list[float]:
-        """Cuts where column separators that run down most of the region begin or end inside it: the white
-        between rows nearest that end.
+    def _separator_ends(self, atoms: list[Atom], ext: Box, seps: list[Box]) -> list[float]:
+        """Cuts where the separators ``seps`` that run down half the region or more begin or end inside it: the
+        white between rows nearest that end.
 
         A region left with neither gutter nor white across it would be read row by row across its columns. That
         happens where the text over the columns (a masthead's small print) ends a few pixels above them and the
@@ -203,11 +203,13 @@ class _Cutter:
         m = self.body
         tall = 0.5 * (ext[3] - ext[1])
         ends: set[float] = set()
-        for s in [*self.lay.separators, *self.lay.vrules]:
+        for s in seps:
             if not (ext[0] + m < s[0] and s[2] < ext[2] - m) or min(s[3], ext[3]) - max(s[1], ext[1]) < tall:
                 continue
-            ends |= {s[1]} if s[1] > ext[1] + m else set()
-            ends |= {s[3]} if s[3] < ext[3] - m else set()
+            if s[1] > ext[1] + m:
+                ends.add(s[1])
+            if s[3] < ext[3] - m:
+                ends.add(s[3])
         spans = [(a.box[1], a.box[3]) for a in atoms]
         cuts = []
         for y in sorted(ends):
