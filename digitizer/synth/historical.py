@@ -111,7 +111,8 @@ class _Page:
         return self.c.font(path, max(8, int(size)))
 
     def hline(self, x0: float, x1: float, y: float, width: int = 1) -> None:
-        self.c.draw.rectangle((x0, y, x1, y + width - 1), fill=0)
+        # (width - 1) first: y + 1 - 1 may come out a hair under y, and Pillow refuses a rectangle upside down.
+        self.c.draw.rectangle((x0, y, x1, y + (width - 1)), fill=0)
 
     # ------------------------------------------------------------------ parts of the page
 

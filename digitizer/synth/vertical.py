@@ -98,7 +98,7 @@ class _VPage:
         return (float(bb[0]), float(bb[1]), float(bb[2]), float(bb[3]))
 
     def hrule(self, x0: float, x1: float, y: float, width: int) -> None:
-        self.draw.rectangle((x0, y, x1, y + width - 1), fill=self.rule_grey)
+        self.draw.rectangle((x0, y, x1, y + (width - 1)), fill=self.rule_grey)
 
     def vrule(self, x: float, y0: float, y1: float) -> None:
         """A thin rule between articles: the page's rule style, broken on some pages."""
