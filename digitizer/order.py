@@ -136,6 +136,7 @@ class _Cutter:
             and not any(
                 (a.box[3] <= s[1] or a.box[1] >= s[3]) and not _plain_text(a) and not _across(a, s, tol) for a in atoms
             )
+            and not self._capped(s, atoms, reach)
         ]
         hard = _split(atoms, _rule_cuts(atoms, whole, 0, ext, tol), 0)
         if len(hard) > 1:
@@ -163,11 +164,12 @@ class _Cutter:
             # White across the region where only one column goes on past it is that column's own paragraph
             # or heading space (the others happen to have ended above it): the column is read on, not cut.
             white = [y for y in white if sum(1 for g in vgroups if _straddles(g, y)) != 1]
-        hcuts = sorted(
-            set(white)
-            | set(_rule_cuts(atoms, self.lay.hrules, 1, ext, max(2.0, 0.3 * self.body)))
-            | set(self._title_cuts(atoms, ext))
-        )
+        # A title is read before what lies under it, and what lies under it is cut on its own: white there
+        # may run across the title's columns only because the region's columns have no gutter past the title.
+        titled = _split(atoms, self._title_cuts(atoms, ext, vgroups), 1)
+        if len(titled) > 1 and not all_frames:
+            return [a for g in titled for a in self.cut(g)]
+        hcuts = sorted(set(white) | set(_rule_cuts(atoms, self.lay.hrules, 1, ext, max(2.0, 0.3 * self.body))))
         hgroups = _split(atoms, hcuts, 1) if hcuts else []
         if len(hgroups) > 1 and not all_frames:
             joined = self._join_column_tails(hgroups)
@@ -191,6 +193,20 @@ class _Cutter:
         if len(ends) > 1:
             return [a for g in ends for a in self.cut(g)]
         return self._leaf(atoms)
+
+    def _capped(self, sep: Box, atoms: list[Atom], reach: float) -> bool:
+        """Whether a rule across ``sep`` near one of its ends has text past it: the separator ends at the rule (a
+        masthead's row of small print over a ruled-off page of columns), however near it the finder's end is."""
+        for r in self.lay.hrules:
+            if not (r[0] < sep[0] - self.body and sep[2] + self.body < r[2]):
+                continue
+            y = (r[1] + r[3]) / 2
+            beyond = [a for a in atoms if a.box[0] < r[2] and r[0] < a.box[2]]
+            if sep[1] - reach <= y <= sep[1] + reach and any(a.box[3] <= y for a in beyond):
+                return True
+            if sep[3] - reach <= y <= sep[3] + reach and any(a.box[1] >= y for a in beyond):
+                return True
+        return False
 
     def _separator_ends(self, atoms: list[Atom], ext: Box, seps: list[Box]) -> list[float]:
         """Cuts where the separators ``seps`` that run down half the region or more begin or end inside it: the
@@ -287,7 +303,7 @@ class _Cutter:
                 cuts += _cuts_around(a, atoms, ext)
         return cuts
 
-    def _title_cuts(self, atoms: list[Atom], ext: Box) -> list[float]:
+    def _title_cuts(self, atoms: list[Atom], ext: Box, vgroups: list[list[Atom]]) -> list[float]:
         """A headline, section title or picture is read before what lies under it: cut just above and below it."""
         cuts = []
         for a in atoms:
@@ -297,8 +313,9 @@ class _Cutter:
             # Only a title or picture across (most of) this region cuts it; beside other columns, the
             # vertical cuts come first and it is cut within its own columns.
             need = 0.0 if title else 0.6
-            if a.box[2] - a.box[0] >= need * (ext[2] - ext[0]):
-                cuts += _cuts_around(a, atoms, ext)
+            if a.box[2] - a.box[0] < need * (ext[2] - ext[0]) or _beside(a, vgroups):
+                continue
+            cuts += _cuts_around(a, atoms, ext)
         return cuts
 
     def _columns(self, groups: list[list[Atom]]) -> list[Atom]:
@@ -469,9 +486,30 @@ def _cuts_around(a: Atom, atoms: list[Atom], ext: Box) -> list[float]:
     return [
         y
         for y in (a.box[1] - 1, a.box[3] + 1)
-        # Boxes of neighbouring lines may overlap by a few pixels: that is not straddling the cut.
-        if ext[1] < y < ext[3] and not any(b.box[1] + 0.25 * _size(b) < y < b.box[3] - 0.25 * _size(b) for b in atoms)
+        # Boxes of neighbouring lines may overlap by a few pixels: that is not straddling the cut. (A frame or
+        # picture beside ``a`` straddles it however far into it the cut lies.)
+        if ext[1] < y < ext[3] and not any(b.box[1] + _overlap(b) < y < b.box[3] - _overlap(b) for b in atoms)
     ]
+
+
+def _overlap(a: Atom) -> float:
+    """How far a neighbour's box may reach into ``a``'s without straddling a cut between them."""
+    return 0.25 * (_size(a) if a.kind == "line" else min(_size(a), a.box[2] - a.box[0]))
+
+
+def _beside(a: Atom, groups: list[list[Atom]]) -> bool:
+    """Whether another of the column ``groups`` than ``a``'s holds an atom at ``a``'s height: a head over the
+    first columns of a page whose other columns run on beside it (cut across the page there, each column's
+    first lines would be read apart from the rest)."""
+    if len(groups) < 2:
+        return False
+    for g in groups:
+        if any(b is a for b in g):
+            continue
+        for b in g:
+            if min(a.box[3], b.box[3]) - max(a.box[1], b.box[1]) > 0.5 * min(_size(a), _size(b)):
+                return True
+    return False
 
 
 def _across(a: Atom, sep: Box, tol: float) -> bool:
@@ -658,8 +696,19 @@ def _parts(b: WorkBlock) -> list[Box]:
 
 
 def _ad(a: Atom) -> WorkBlock:
+    atoms = [Atom(ln.box, "line", [ln]) for ln in a.lines]
+    if _mostly_vertical(atoms):
+        # Set top to bottom: the ad's columns right to left, its title first: set across over the columns, or
+        # the first column (at the right).
+        top = min(at.box[1] for at in atoms if at.lines[0].vertical)
+        over = [at for at in atoms if not at.lines[0].vertical and at.box[3] <= top + 0.25 * (at.box[3] - at.box[1])]
+        rest = [at for at in atoms if not any(at is o for o in over)]
+        lines = [at.lines[0] for at in [*_rows(over), *_vertical_columns(rest)]]
+        text = "\n".join(ln.text.strip() for ln in lines)
+        title = lines[0].text.strip()
+        return WorkBlock("ad", lines, text, a.box, title=title, phones=[p.strip() for p in PHONE.findall(text)])
     rows: list[list[TLine]] = []
-    for at in _rows([Atom(ln.box, "line", [ln]) for ln in a.lines]):
+    for at in _rows(atoms):
         ln = at.lines[0]
         if rows:
             r = rows[-1]

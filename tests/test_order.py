@@ -182,3 +182,89 @@ def test_a_separator_down_half_the_region_parts_its_columns_where_nothing_else_d
         words.index(w) for w in ["HEAD", *(f"{c}{r}" for c in "AB" for r in range(18)), *(f"C{r}" for r in range(20))]
     ]
     assert order == sorted(order), words
+
+
+def test_a_head_over_the_first_columns_does_not_cut_the_columns_beside_it() -> None:
+    """A head over the first two columns, the next two running on beside it from the top: the columns beside are
+    read whole, not cut at the head's foot (their first lines read with the head, the rest after every column)."""
+    head = _line(100, 100, 1100, 190, "HEAD", "headline")
+    cols = [
+        [_line(x, 230 + 50 * r, x + 500, 270 + 50 * r, f"{c}{r}") for r in range(12)]
+        for c, x in (("A", 100), ("B", 650))
+    ]
+    cols += [
+        [_line(x, 100 + 50 * r, x + 500, 140 + 50 * r, f"{c}{r}") for r in range(15)]
+        for c, x in (("C", 1200), ("D", 1750))
+    ]
+    lay = Layout(2400, 1000, [head, *(ln for c in cols for ln in c)], 40.0)
+    words = " ".join(b.text for b in assemble(lay)).split()
+    expected = ["HEAD", *(f"{c}{r}" for c, n in (("A", 12), ("B", 12), ("C", 15), ("D", 15)) for r in range(n))]
+    assert words == expected, words
+
+
+def test_small_print_over_a_rule_is_read_before_the_columns_under_it() -> None:
+    """A masthead's row of small print (number, date, price), a rule across the page under it, and the columns'
+    separators found from just under the rule: the row is read first, not each item with the column under it."""
+    top = [
+        _line(100, 100, 400, 140, "No.1200"),
+        _line(800, 100, 1200, 140, "MONDAY"),
+        _line(1500, 100, 1800, 140, "PRICE"),
+    ]
+    cols = [
+        [_line(x, 190 + 50 * r, x + 500, 230 + 50 * r, f"C{c}R{r}") for r in range(10)]
+        for c, x in enumerate((100, 700, 1300))
+    ]
+    lay = Layout(1900, 800, [*top, *(ln for c in cols for ln in c)], 40.0, hrules=[(80.0, 160.0, 1820.0, 164.0)])
+    lay.separators = [(640.0, 200.0, 660.0, 700.0), (1240.0, 200.0, 1260.0, 700.0)]
+    words = " ".join(b.text for b in assemble(lay)).split()
+    assert words[:3] == ["No.1200", "MONDAY", "PRICE"], words
+    assert words[3:] == [f"C{c}R{r}" for c in range(3) for r in range(10)], words
+
+
+def test_a_stray_mark_read_as_a_head_beside_an_ad_box_does_not_cut_the_column() -> None:
+    """A speck read as a one-character "head" in the first column, beside a boxed ad in the second: the ad's box
+    straddles any cut there, so the first column is read whole (the box's size is no measure of how far a
+    neighbour may overlap it)."""
+    head = _line(100, 100, 1150, 180, "HEAD", "headline")
+    col1 = [_line(100, 220 + 50 * r, 600, 260 + 50 * r, f"A{r}") for r in range(16)]
+    col1[7] = _line(100, 570, 140, 620, "2", "headline")
+    col2 = [_line(650, 220 + 50 * r, 1150, 260 + 50 * r, f"B{r}") for r in range(4)]
+    box = (650.0, 440.0, 1150.0, 1020.0)
+    ad = [_line(700, 460, 1100, 500, "FOR SALE", frame=0), _line(670, 520, 1130, 560, "apply within", frame=0)]
+    for ln in ad:
+        ln.kind = "ad"
+    lay = Layout(1300, 1100, [head, *col1, *col2, *ad], 40.0, frames=[box])
+    words = " ".join(b.text for b in assemble(lay)).split()
+    a = [words.index(f"A{r}") for r in range(16) if r != 7]
+    assert a == sorted(a) and max(a) < words.index("B0"), words
+    assert words.index("B3") < words.index("FOR"), words
+
+
+def test_a_boxed_ad_set_top_to_bottom_is_read_right_to_left_its_title_first() -> None:
+    """An ad in its box on a vertical page: the title, a column at the right, then the body's columns right to
+    left (read as rows across, the body's longer column came first)."""
+    box = (100.0, 100.0, 400.0, 900.0)
+    ad = [
+        _vline(330, 120, 380, 260, "聘请"),
+        _vline(270, 120, 310, 860, "本号有楼房一所"),
+        _vline(210, 120, 250, 600, "请至南门面洽"),
+    ]
+    for ln in ad:
+        ln.kind, ln.frame = "ad", 0
+    lay = Layout(600, 1000, ad, 40.0, frames=[box])
+    (block,) = assemble(lay)
+    assert block.title == "聘请" and block.text == "聘请\n本号有楼房一所\n请至南门面洽", block.text
+
+
+def test_a_vertical_ad_under_a_title_set_across_reads_the_title_first() -> None:
+    box = (100.0, 100.0, 500.0, 900.0)
+    ad = [
+        _line(250, 120, 350, 170, "聲明"),
+        _vline(430, 200, 470, 860, "今聘書記一名"),
+        _vline(370, 200, 410, 500, "請至本館接洽"),
+    ]
+    for ln in ad:
+        ln.kind, ln.frame = "ad", 0
+    lay = Layout(600, 1000, ad, 40.0, frames=[box])
+    (block,) = assemble(lay)
+    assert block.title == "聲明" and block.text == "聲明\n今聘書記一名\n請至本館接洽", block.text
