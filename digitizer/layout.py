@@ -11,7 +11,7 @@ import unicodedata
 import cv2
 import numpy as np
 
-from .geometry import Box, area, inside, iou, quad_box, share_inside
+from .geometry import Box, area, inside, iou, quad_box, share_inside, union
 from .kinds import classify, stroke_width
 from .layout_model import Layout, TLine
 from .ocr.base import CharBox, OcrLine
@@ -21,14 +21,95 @@ from .straighten import ink_mask
 
 __all__ = ["Box", "Layout", "TLine", "segment"]
 
+#: Grey levels by which the paper's level steps across a fold (its shadow): 15-35 on the generated pages with
+#: a fold, at most 6 on pages without one (uneven light and stains change it slowly).
+FOLD_STEP = 12.0
+#: Confidence under which a line read is no text at all (see ``segment``).
+GARBAGE_CONF = 0.3
+#: Grey levels by which a crease is darker than the paper along it (40-90 on the generated pages).
+CREASE_DEPTH = 20.0
+
+
+def find_folds(grey: np.ndarray, boxes: list[Box], body_h: float) -> tuple[list[float], list[float]]:
+    """Where the paper was folded: the heights of folds across the page and the places of folds down it.
+
+    A fold leaves a crease, a thin dark line right across the page that reads as a rule, and a shadow on
+    one side of it. Both are asked for: the paper's own level steps by ``FOLD_STEP`` grey levels across the
+    line (it never does at a printed rule, nor at a dark title bar, which is thick), taken along each row
+    (column) inside the extent of the text lines' ``boxes``, where no scanner border or torn edge is; and
+    the crease runs through the middle of a text line somewhere (a rule or a box's border never does). A
+    crease at a slant to the type is not found (it is not a line of one row then).
+    """
+    if not boxes:
+        return [], []
+    extent = union(boxes)
+    s = 4
+    x0, y0, x1, y1 = (max(0, int(v) // s) for v in extent)
+    small = grey[::s, ::s][y0:y1, x0:x1].astype(np.float32)
+    d = max(3, int(1.5 * body_h / s))
+    gap = max(1, int(0.25 * body_h / s))
+    out: tuple[list[float], list[float]] = ([], [])
+    for axis, found in ((1, out[0]), (0, out[1])):
+        if small.shape[1 - axis] < 4 * d:
+            continue
+        # The paper's level along each row (column): a high percentile, above the ink of any line of text.
+        level = np.percentile(small, 90, axis=axis)
+        k = np.arange(d + gap, len(level) - d - gap)
+        before = np.array([np.median(level[i - gap - d : i - gap]) for i in k])
+        after = np.array([np.median(level[i + gap + 1 : i + gap + d + 1]) for i in k])
+        step = np.abs(before - after)
+        # Both sides are paper, the shadowed one only a little darker: not a picture's edge.
+        paper = (np.minimum(before, after) >= 0.75 * np.maximum(before, after)) & (step >= FOLD_STEP)
+        # The strongest step first; the others near it are the same fold's shadow fading.
+        for i in np.argsort(-step):
+            if step[i] < FOLD_STEP:
+                break
+            if not paper[i]:
+                continue
+            pos = float((k[i] + (y0 if axis == 1 else x0)) * s)
+            if any(abs(pos - f) < 4 * body_h for f in found):
+                continue
+            crease = _crease(grey, extent, pos, body_h, axis)
+            if crease is not None and any(
+                b[axis] + 0.25 * (b[axis + 2] - b[axis]) < crease < b[axis + 2] - 0.25 * (b[axis + 2] - b[axis])
+                for b in boxes
+            ):
+                found.append(crease)
+    return out
+
+
+def _crease(grey: np.ndarray, extent: Box, pos: float, body_h: float, axis: int) -> float | None:
+    """The crease of a fold whose shadow steps near ``pos``: the row (``axis`` 1; column for 0) within a line
+    of it that is dark right across the text's extent and thin, or None where there is none."""
+    x0, y0, x1, y1 = (int(v) for v in extent)
+    r = int(body_h)
+    lo = max(0, int(pos) - r)
+    band = grey[lo : int(pos) + r, x0:x1] if axis == 1 else grey[y0:y1, lo : int(pos) + r].T
+    if band.shape[0] < 3 or band.shape[1] == 0:
+        return None
+    # The median along the row: half the row's pixels are ink only on a line right across (text rows never).
+    line = np.median(band[:, ::2], axis=1).astype(np.float32)
+    c = int(np.argmin(line))
+    t = max(3, int(0.3 * body_h))
+    up, down = line[: max(0, c - t)], line[c + t + 1 :]
+    if up.size == 0 or down.size == 0:
+        return None
+    # Darker than the paper on both sides (a picture's or a title bar's edge is dark on one), and thin.
+    paper = min(float(np.median(up)), float(np.median(down)))
+    if paper - line[c] < CREASE_DEPTH or np.count_nonzero(line < (paper + line[c]) / 2) > t:
+        return None
+    return float(lo + c)
+
 
 def find_rules(
-    mask: np.ndarray, body_h: float, min_len: int, keep_len: int = 0
+    mask: np.ndarray, body_h: float, min_len: int, keep_len: int = 0, folds: tuple[list[float], list[float]] = ([], [])
 ) -> tuple[list[Box], list[Box], np.ndarray]:
     """Thin horizontal and vertical strokes (rules, box borders) and the mask of all at least ``min_len`` long.
 
     The boxes returned are those at least ``keep_len`` long (default ``min_len``): one pass of the
-    morphology serves both the short strokes of ad borders and the long rules that cut the page.
+    morphology serves both the short strokes of ad borders and the long rules that cut the page. A stroke
+    along one of the ``folds`` (heights across, places down, in ``mask``'s pixels; ``find_folds``) is the
+    fold's crease: neither a rule nor part of the mask, where it would join the ad boxes it crosses.
     """
     keep_len = max(keep_len, min_len)
     hk = cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1))
@@ -41,10 +122,15 @@ def find_rules(
     max_thick = max(6.0, body_h * 0.5)
     hr: list[Box] = []
     vr: list[Box] = []
-    for m, out, horizontal in ((hm, hr, True), (vm, vr, False)):
-        n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    near = 2.0
+    for m, out, horizontal, at in ((hm, hr, True, folds[0]), (vm, vr, False, folds[1])):
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
         for i in range(1, n):
             x, y, bw, bh, px = stats[i, :5]
+            lo, hi = (y, y + bh) if horizontal else (x, x + bw)
+            if any(lo - near <= f <= hi + near for f in at):
+                m[labels == i] = 0
+                continue
             # A rule's thickness is its ink per unit of length, not its box's: a long rule a little aslant or
             # bowed by the page's curl has a box far taller than the rule is thick.
             length = bw if horizontal else bh
@@ -353,12 +439,16 @@ def segment(
     lines = [TLine(o, quad_box(o.quad)) for o in ocr_lines]
     ranges = [_contrast(grey, ln.box) for ln in lines]
     depth = _ink_depth(lines, ranges, paper)
-    # One or two characters read with very low confidence are a speck or a picture's edge, not text.
+    # One or two characters read with very low confidence are a speck or a picture's edge, not text; nor is
+    # anything read with less confidence yet: a pencil stroke or a fragment of two lines, read as garbage
+    # (rare on the real pages: 0-2 such lines of 1,100-1,600, none of them words), which across a gutter would
+    # keep its columns from being cut apart.
     kept = [
         ln
         for ln, c in zip(lines, ranges, strict=True)
         if ln.text.strip()
         and not (len(ln.text.strip()) <= 2 and ln.ocr.confidence < 0.4)
+        and ln.ocr.confidence >= GARBAGE_CONF
         and _contrast_ok(c, paper, depth)
     ]
     dropped = len(lines) - len(kept)
@@ -380,8 +470,13 @@ def segment(
         text_free[y0 + m : y1 - m, x0 + m : x1 - m] = 0
     s = 2 if body_h >= HALF_RES_BODY else 1
     bh = body_h / s
+    folds = find_folds(grey, [ln.box for ln in lines], body_h)
     hr, vr, rule_mask = find_rules(
-        _shrink(text_free, s, binary=True), bh, int(2.5 * bh), int(max(8 * body_h, min(h, w) * 0.06) / s)
+        _shrink(text_free, s, binary=True),
+        bh,
+        int(2.5 * bh),
+        int(max(8 * body_h, min(h, w) * 0.06) / s),
+        ([f / s for f in folds[0]], [f / s for f in folds[1]]),
     )
     bands, dark = find_dark_bands(_shrink(grey, s), bh)
     # Pooling widens every stroke by up to a pixel of the small mask: take half of that back off each side.
