@@ -39,6 +39,15 @@ MIN_RUN_LINES = 10.0
 WORK_PX = 12.0
 #: How far a gutter may shift sideways from one band to the next (body line heights): folds and skew bend them.
 DRIFT = 0.5
+#: Share of the rows beside a line that a rule's dots fill, at the least (a faint rule comes out of the ink mask as
+#: dots; one on a generated page of 1850s type fills a fifth of them).
+FAINT_RULE = 0.15
+#: Ink in a line's middle band at a gutter (pixels, in line heights) that is a speck or a faint rule's dots, not
+#: the line's own letters (a stroke across the band is half a line long): 0.15 left a faint rule's five dots on a
+#: generated 1850s page as the line's own.
+SPECK = 0.3
+#: Share of a gutter's length along which a rule worn to dots or broken must show to be known as a rule there.
+RULE_SHOWS = 0.1
 #: A line taller than this (body line heights) is display type: a head, never cut where a separator ends.
 HEAD_H = 1.3
 #: A separator's ends are looked at again, a step at a time, for up to this many steps: a band at a column's top
@@ -57,6 +66,8 @@ class Separator:
     xs: list[float]
     width: float
     margin: float | None = None
+    #: Where a rule stands in the gutter, from its middle (pixels), where one shows along it (None: white).
+    rule: float | None = None
 
     @property
     def top(self) -> float:
@@ -199,6 +210,7 @@ def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator
             _extend(ch, still_open, step, band, ink.shape[0])
             sep = separator(ch)
             sep.margin = margin
+            sep.rule = _rule_in(mask, sep)
             out.append(sep)
     return out
 
@@ -245,6 +257,30 @@ def _joined(
         else:
             out.append(ch)
     return out
+
+
+def _rule_in(mask: np.ndarray, sep: Separator) -> float | None:
+    """Where a rule stands in ``sep``'s gutter, from its middle: the column of the gutter inked down far more of
+    its length than the rest of it (a rule worn to dots, or broken, shows only here and there; beside a line, too
+    little of it may show to tell it from the line's own ink)."""
+    H, W = mask.shape[:2]
+    half = int(math.ceil(sep.width / 2))
+    rows = np.arange(int(max(0, sep.top)), int(min(H, sep.bottom)), 2)
+    if half < 2 or rows.size < 10:
+        return None
+    cols = np.rint(np.interp(rows, sep.ys, sep.xs)).astype(int)[:, None] + np.arange(-half, half + 1)[None, :]
+    ok = (cols >= 0) & (cols < W)
+    inked = (mask[rows[:, None], np.clip(cols, 0, W - 1)] > 0) & ok
+    cover = inked.mean(axis=0)
+    inner = cover[3:-3]  # not the gutter's edges, where the letters beside it begin
+    if inner.size < 1:
+        return None
+    k = 3 + int(np.argmax(inner))
+    # Found down a good share of the gutter, and thin: white (as the gutter is) three pixels off it either side
+    # (a rule leaning a pixel or two off the gutter's found middle spreads over the columns between).
+    if cover[k] < RULE_SHOWS or max(cover[k - 3], cover[k + 3]) > 0.3 * cover[k]:
+        return None
+    return float(k - half)
 
 
 def _flush_right(mask: np.ndarray, boxes: np.ndarray, sep: Separator, body: float) -> tuple[bool, float | None]:
@@ -296,10 +332,11 @@ def _first_ink(mask: np.ndarray, x: float, y0: float, y1: float, body: float, ro
     return a + int(strokes[0][0]) if strokes else None
 
 
-def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float) -> bool:
+def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float, rule: float | None = None) -> bool:
     """Whether the line at ``y0..y1`` has none of its own ink at ``x ± half`` (its middle band only): at most a
     tenth of the columns there inked (a pixel of noise, a letter's overhang), or columns that go on above or
-    below the line (a rule's, not the line's), with white beside them."""
+    below the line (a rule's, not the line's), with white beside them. A thin stroke at ``rule``, where the
+    gutter's rule stands, is the rule's too, however little of it shows above and below."""
     H, W = mask.shape[:2]
     h = y1 - y0
     gx0, gx1 = int(max(0, x - half)), int(min(W, x + half))
@@ -316,8 +353,8 @@ def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float) -> boo
     def thin_stroke(side: np.ndarray, a: int, b: int) -> bool:
         # Columns a..b-1 inked on through the rows beside the line, with white a little to their left and right:
         # a rule, not the edge of a picture or a block of text above. A faint rule comes out of the ink mask as
-        # dots, a pixel to either side: a quarter of the rows inked within a pixel of it is a rule too.
-        if not side.size or side[:, max(0, a - 1) : b + 1].any(axis=1).mean() < 0.25:
+        # dots, a pixel to either side: ``FAINT_RULE`` of the rows inked within a pixel of it is a rule too.
+        if not side.size or side[:, max(0, a - 1) : b + 1].any(axis=1).mean() < FAINT_RULE:
             return False
         near = np.concatenate([side[:, max(0, a - 4) : max(0, a - 2)], side[:, b + 2 : b + 4]], axis=1)
         return near.size == 0 or float(near.mean()) < 0.2
@@ -326,7 +363,8 @@ def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float) -> boo
     ruled: set[int] = set()
     for s0, e0 in runs(np.isin(np.arange(gx1 - gx0), inked)):
         narrow = e0 - s0 <= max(2.0, RULE_WIDTH * h)
-        if narrow and any(thin_stroke(side, s0 + off, e0 + off) for side in (above, below)):
+        at_rule = rule is not None and gx0 + s0 - 2.5 <= rule <= gx0 + e0 + 1.5
+        if narrow and (at_rule or any(thin_stroke(side, s0 + off, e0 + off) for side in (above, below))):
             ruled.update(range(int(s0), int(e0)))
     own = [int(k) for k in inked if int(k) not in ruled]
     # A rule has white on both sides in a gutter; where the line's ink touches it, the line runs through it.
@@ -334,10 +372,10 @@ def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float) -> boo
         return False
     if len(own) <= 0.1 * (gx1 - gx0):
         return True
-    # A speck of noise (a bitonal scan's salt, a dust mark) is a few pixels; a letter's stroke across the
-    # middle band is at least as long as the band is high.
+    # A speck of noise (a bitonal scan's salt, a dust mark) or a few dots of a rule too faint to see beside the
+    # line is a few pixels; a letter's stroke across the middle band is at least as long as the band is high.
     band = mask[my0:my1, gx0:gx1] > 0
-    return int(band[:, own].sum()) <= max(3.0, 0.15 * h)
+    return int(band[:, own].sum()) <= max(3.0, SPECK * h)
 
 
 def _rule_through(mask: np.ndarray, x: float, y0: float, y1: float, body: float) -> tuple[float, float] | None:
@@ -408,7 +446,9 @@ def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Sepa
             # The line's own ink across the gutter, in its middle band: none where it really runs across a gutter.
             # The gutter's middle half: the letters either side may reach a pixel or two into it.
             half = max(1.5, min(s.width, h) / 4)
-            if _clear(mask, x, half, y0, y1):
+            # The rule is known where the gutter was found; past its ends a stroke there may be a letter's.
+            rule = x + s.rule if s.rule is not None and s.top <= yc <= s.bottom else None
+            if _clear(mask, x, half, y0, y1, rule):
                 cuts.append((x - half, x + half))
         if not cuts:
             out.append(q)

@@ -294,10 +294,12 @@ class _Cutter:
 
     def _head_cuts(self, atoms: list[Atom], ext: Box, seps: list[Box], tol: float) -> list[float]:
         """Cuts above and below the heads (any title or heading, however small its type) that lie across the
-        separators ``seps``: a head over two or more columns, read before them."""
+        separators ``seps``: a head over two or more columns, read before them. A line of body type across one
+        is a head too (a deck under a headline, set in the body's size): a line of text is cut at a gutter
+        wherever it has no ink of its own there, so one left across it is set across it."""
         cuts = []
         for a in atoms:
-            if a.kind != "line" or a.lines[0].kind == "text":
+            if a.kind != "line":
                 continue
             if any(a.box[0] + tol < s[0] and s[2] < a.box[2] - tol for s in seps):
                 cuts += _cuts_around(a, atoms, ext)

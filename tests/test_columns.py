@@ -61,6 +61,12 @@ def _two_columns(gutter_em: float, rule: str) -> tuple[np.ndarray, list[np.ndarr
     elif rule == "faint":
         for y in range(top - 10, top + 40 * lead, 40):  # broken: dashes with gaps
             d.line([(gx, y), (gx, y + 24)], fill=170, width=1)
+    elif rule == "broken":  # worn away but for a dash beside every other row, none showing over or under it
+        for r in range(0, 40, 2):
+            d.rectangle((gx, top + r * lead + 8, gx + 1, top + r * lead + 21), fill=60)
+    elif rule == "dotted":
+        for y in range(top - 10, top + 40 * lead, 15):  # worn to dots: a fifth of its rows
+            d.rectangle((gx, y, gx + 1, y + 2), fill=60)
     grey = np.asarray(im)
     quads = [np.array([[70, 50], [W - 70, 50], [W - 70, 50 + lead], [70, 50 + lead]], np.float32)]  # headline
     for r in range(40):
@@ -69,7 +75,10 @@ def _two_columns(gutter_em: float, rule: str) -> tuple[np.ndarray, list[np.ndarr
     return grey, quads, gx, 1
 
 
-@pytest.mark.parametrize(("gutter_em", "rule"), [(0.5, "none"), (1.0, "none"), (0.8, "faint"), (0.5, "solid")])
+@pytest.mark.parametrize(
+    ("gutter_em", "rule"),
+    [(0.5, "none"), (1.0, "none"), (0.8, "faint"), (0.5, "solid"), (0.5, "dotted"), (0.6, "broken")],
+)
 def test_lines_across_a_narrow_gutter_or_rule_are_cut_and_the_headline_is_not(gutter_em: float, rule: str) -> None:
     grey, quads, gx, _ = _two_columns(gutter_em, rule)
     mask = ink_mask(grey)

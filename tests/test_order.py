@@ -268,3 +268,19 @@ def test_a_vertical_ad_under_a_title_set_across_reads_the_title_first() -> None:
     lay = Layout(600, 1000, ad, 40.0, frames=[box])
     (block,) = assemble(lay)
     assert block.title == "聲明" and block.text == "聲明\n今聘書記一名\n請至本館接洽", block.text
+
+
+def test_a_deck_in_body_type_across_the_columns_is_read_before_them() -> None:
+    """Under a head over two columns, a deck set in the body's own type across the gutter, the columns starting
+    just under it: the deck is a line across a separator (a line of text is cut at a gutter wherever it can be),
+    so it is read first and the columns after it one by one, not row by row under it."""
+    head = _line(100, 60, 1100, 140, "HEAD", "headline")
+    deck = _line(380, 160, 820, 200, "Later from the South")
+    cols = [
+        [_line(x, 215 + 40 * r, x + 480, 250 + 40 * r, f"{c}{r}") for r in range(20)]
+        for c, x in (("A", 100), ("B", 620))
+    ]
+    lay = Layout(1200, 1100, [head, deck, *(ln for c in cols for ln in c)], 40.0)
+    lay.separators = [(595.0, 160.0, 605.0, 1050.0)]
+    words = " ".join(b.text for b in assemble(lay)).split()
+    assert words == ["HEAD", "Later", "from", "the", "South", *(f"{c}{r}" for c in "AB" for r in range(20))], words
