@@ -95,9 +95,10 @@ def _crease(grey: np.ndarray, extent: Box, pos: float, body_h: float, axis: int)
     band = grey[lo : int(pos) + r, x0:x1] if axis == 1 else grey[y0:y1, lo : int(pos) + r].T
     if band.shape[0] < 3 or band.shape[1] == 0:
         return None
-    # The upper quartile along the row: three quarters of a row's pixels are dark only on a line right across;
-    # a row through the middle of text, however dense, has the white between its letters.
-    line = np.percentile(band[:, ::2], 75, axis=1).astype(np.float32)
+    # The 90th percentile along the row: nine tenths of a row's pixels are dark only on a line right across (a
+    # row through the middle of text, however dense, has the white between its letters; a picture's border and a
+    # rule beside it leave the gutters and margins white).
+    line = np.percentile(band[:, ::2], 90, axis=1).astype(np.float32)
     c = int(np.argmin(line))
     t = max(4, int(0.15 * body_h))
     up, down = line[: max(0, c - t)], line[c + t + 1 :]

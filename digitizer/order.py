@@ -136,7 +136,7 @@ class _Cutter:
             and not any(
                 (a.box[3] <= s[1] or a.box[1] >= s[3]) and not _plain_text(a) and not _across(a, s, tol) for a in atoms
             )
-            and not self._capped(s, atoms, reach)
+            and not self._crossed(s, atoms, ext)
         ]
         hard = _split(atoms, _rule_cuts(atoms, whole, 0, ext, tol), 0)
         if len(hard) > 1:
@@ -194,17 +194,19 @@ class _Cutter:
             return [a for g in ends for a in self.cut(g)]
         return self._leaf(atoms)
 
-    def _capped(self, sep: Box, atoms: list[Atom], reach: float) -> bool:
-        """Whether a rule across ``sep`` near one of its ends has text past it: the separator ends at the rule (a
-        masthead's row of small print over a ruled-off page of columns), however near it the finder's end is."""
+    def _crossed(self, sep: Box, atoms: list[Atom], ext: Box) -> bool:
+        """Whether a rule across ``sep`` parts the region's text: the separator does not run down the whole region
+        then, however its found ends lie (its gutter is found again past a section's rule and joined up with the
+        one above it; the finder's ends are a band coarse, and a masthead's row of small print over a ruled-off
+        page of columns may lie within them)."""
         for r in self.lay.hrules:
             if not (r[0] < sep[0] - self.body and sep[2] + self.body < r[2]):
                 continue
             y = (r[1] + r[3]) / 2
-            beyond = [a for a in atoms if a.box[0] < r[2] and r[0] < a.box[2]]
-            if sep[1] - reach <= y <= sep[1] + reach and any(a.box[3] <= y for a in beyond):
-                return True
-            if sep[3] - reach <= y <= sep[3] + reach and any(a.box[1] >= y for a in beyond):
+            if not ext[1] < y < ext[3]:
+                continue
+            beside = [a for a in atoms if a.box[0] < r[2] and r[0] < a.box[2]]
+            if any(a.box[3] <= y for a in beside) and any(a.box[1] >= y for a in beside):
                 return True
         return False
 
@@ -315,7 +317,9 @@ class _Cutter:
             # Only a title or picture across (most of) this region cuts it; beside other columns, the
             # vertical cuts come first and it is cut within its own columns.
             need = 0.0 if title else 0.6
-            if a.box[2] - a.box[0] < need * (ext[2] - ext[0]) or _beside(a, vgroups):
+            # A section's title divides the page across, whatever ends beside it.
+            section = title and a.lines[0].kind == "section"
+            if a.box[2] - a.box[0] < need * (ext[2] - ext[0]) or (not section and _beside(a, vgroups)):
                 continue
             cuts += _cuts_around(a, atoms, ext)
         return cuts

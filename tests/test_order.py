@@ -284,3 +284,25 @@ def test_a_deck_in_body_type_across_the_columns_is_read_before_them() -> None:
     lay.separators = [(595.0, 160.0, 605.0, 1050.0)]
     words = " ".join(b.text for b in assemble(lay)).split()
     assert words == ["HEAD", "Later", "from", "the", "South", *(f"{c}{r}" for c in "AB" for r in range(20))], words
+
+
+def test_a_rule_across_a_separator_ends_it_where_the_section_under_it_begins() -> None:
+    """Two columns, a rule across the page, a section's heading (set right of the gutter) and two columns of small
+    ads under it; the gutter is found as one separator down the whole page (joined up over the rule). The rule
+    parts the page: the columns above are read before the section, not each with the ads under it."""
+    head = _line(100, 60, 1100, 140, "HEAD", "headline")
+    above = [
+        [_line(x, 200 + 40 * r, x + 480, 235 + 40 * r, f"{c}{r}") for r in range(18)]
+        for c, x in (("A", 100), ("B", 620))
+    ]
+    section = _line(640, 965, 1000, 1005, "ADVERTISEMENTS", "heading")
+    below = [
+        [_line(x, 1030 + 40 * r, x + 480, 1065 + 40 * r, f"{c}{r}") for r in range(10)]
+        for c, x in (("C", 100), ("D", 620))
+    ]
+    lines = [head, *(ln for c in above for ln in c), section, *(ln for c in below for ln in c)]
+    lay = Layout(1200, 1500, lines, 40.0, hrules=[(80.0, 945.0, 1120.0, 949.0)])
+    lay.separators = [(595.0, 190.0, 605.0, 1450.0)]
+    words = [w for w in " ".join(b.text for b in assemble(lay)).split() if w != "ADVERTISEMENTS"]
+    expected = ["HEAD", *(f"{c}{r}" for c in "AB" for r in range(18)), *(f"{c}{r}" for c in "CD" for r in range(10))]
+    assert words == expected, words
