@@ -11,6 +11,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from fontkit import needs_fonts
 from PIL import Image
 
 import digitizer
@@ -19,18 +20,9 @@ from digitizer.export import to_text
 from digitizer.layout import TLine, absorb_drop_caps
 from digitizer.ocr.base import OcrLine
 from digitizer.synth import generate
-from digitizer.synth.historical import _faces, age_historical, render_historical
+from digitizer.synth.historical import age_historical, render_historical
 
-
-def _have_fonts() -> bool:
-    try:
-        _faces(True), _faces(False)
-    except FileNotFoundError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not _have_fonts(), reason="fonts-noto-cjk / DejaVu not installed (make install)")
+pytestmark = needs_fonts
 
 SEED = 7001  # an English page of 8 columns at about 146 dpi, 2654 px wide: small type, narrow gutters
 

@@ -1,6 +1,7 @@
 """Reading order and reassembly on hand-made layouts (a fake engine: no models needed)."""
 
 import numpy as np
+import pytest
 
 from digitizer.layout import Layout, TLine
 from digitizer.ocr.base import OcrLine
@@ -240,34 +241,33 @@ def test_a_stray_mark_read_as_a_head_beside_an_ad_box_does_not_cut_the_column() 
     assert words.index("B3") < words.index("FOR"), words
 
 
-def test_a_boxed_ad_set_top_to_bottom_is_read_right_to_left_its_title_first() -> None:
-    """An ad in its box on a vertical page: the title, a column at the right, then the body's columns right to
-    left (read as rows across, the body's longer column came first)."""
-    box = (100.0, 100.0, 400.0, 900.0)
-    ad = [
-        _vline(330, 120, 380, 260, "聘请"),
-        _vline(270, 120, 310, 860, "本号有楼房一所"),
-        _vline(210, 120, 250, 600, "请至南门面洽"),
-    ]
-    for ln in ad:
+@pytest.mark.parametrize(
+    ("title", "body", "text"),
+    [
+        # The title a column at the right, then the body's columns right to left (read as rows across, the
+        # body's longer column came first).
+        (
+            _vline(330, 120, 380, 260, "聘请"),
+            [_vline(270, 120, 310, 860, "本号有楼房一所"), _vline(210, 120, 250, 600, "请至南门面洽")],
+            "聘请\n本号有楼房一所\n请至南门面洽",
+        ),
+        # The title set across over the columns: read first.
+        (
+            _line(250, 120, 350, 170, "聲明"),
+            [_vline(430, 200, 470, 860, "今聘書記一名"), _vline(370, 200, 410, 500, "請至本館接洽")],
+            "聲明\n今聘書記一名\n請至本館接洽",
+        ),
+    ],
+)
+def test_a_boxed_ad_set_top_to_bottom_is_read_right_to_left_its_title_first(
+    title: TLine, body: list[TLine], text: str
+) -> None:
+    """An ad in its box on a vertical page: its title first, then its columns right to left."""
+    for ln in (title, *body):
         ln.kind, ln.frame = "ad", 0
-    lay = Layout(600, 1000, ad, 40.0, frames=[box])
+    lay = Layout(600, 1000, [title, *body], 40.0, frames=[(100.0, 100.0, 500.0, 900.0)])
     (block,) = assemble(lay)
-    assert block.title == "聘请" and block.text == "聘请\n本号有楼房一所\n请至南门面洽", block.text
-
-
-def test_a_vertical_ad_under_a_title_set_across_reads_the_title_first() -> None:
-    box = (100.0, 100.0, 500.0, 900.0)
-    ad = [
-        _line(250, 120, 350, 170, "聲明"),
-        _vline(430, 200, 470, 860, "今聘書記一名"),
-        _vline(370, 200, 410, 500, "請至本館接洽"),
-    ]
-    for ln in ad:
-        ln.kind, ln.frame = "ad", 0
-    lay = Layout(600, 1000, ad, 40.0, frames=[box])
-    (block,) = assemble(lay)
-    assert block.title == "聲明" and block.text == "聲明\n今聘書記一名\n請至本館接洽", block.text
+    assert block.title == title.text and block.text == text, block.text
 
 
 def test_a_deck_in_body_type_across_the_columns_is_read_before_them() -> None:

@@ -8,19 +8,12 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from fontkit import needs_fonts
 
 from digitizer.geometry import Box
 from digitizer.layout import find_folds, find_frames, find_rules, segment
 from digitizer.ocr.base import OcrLine
-from digitizer.synth.historical import _faces, age_historical, render_historical
-
-
-def _have_fonts() -> bool:
-    try:
-        _faces(True), _faces(False)
-    except FileNotFoundError:
-        return False
-    return True
+from digitizer.synth.historical import age_historical, render_historical
 
 
 def _level(page: np.ndarray, gt: dict[str, Any]) -> np.ndarray:
@@ -43,7 +36,7 @@ def _lines(page: np.ndarray, gt: dict[str, Any]) -> list[Box]:
     return out
 
 
-@pytest.mark.skipif(not _have_fonts(), reason="fonts-noto-cjk / DejaVu not installed (make install)")
+@needs_fonts
 @pytest.mark.parametrize(("seed", "lang", "across"), [(6, "en", True), (3, "zh", False)])
 def test_a_fold_is_found_at_its_crease_and_a_page_without_one_has_none(seed: int, lang: str, across: bool) -> None:
     img, gt = render_historical(seed, lang)
