@@ -709,20 +709,18 @@ def _ad(a: Atom) -> WorkBlock:
         top = min(at.box[1] for at in atoms if at.lines[0].vertical)
         over = [at for at in atoms if not at.lines[0].vertical and at.box[3] <= top + 0.25 * (at.box[3] - at.box[1])]
         rest = [at for at in atoms if not any(at is o for o in over)]
-        lines = [at.lines[0] for at in [*_rows(over), *_vertical_columns(rest)]]
-        text = "\n".join(ln.text.strip() for ln in lines)
-        title = lines[0].text.strip()
-        return WorkBlock("ad", lines, text, a.box, title=title, phones=[p.strip() for p in PHONE.findall(text)])
-    rows: list[list[TLine]] = []
-    for at in _rows(atoms):
-        ln = at.lines[0]
-        if rows:
-            r = rows[-1]
-            top, bot = min(x.box[1] for x in r), max(x.box[3] for x in r)
-            if min(bot, ln.box[3]) - max(top, ln.box[1]) > 0.5 * min(bot - top, ln.box[3] - ln.box[1]):
-                r.append(ln)
-                continue
-        rows.append([ln])
+        rows = [at.lines for at in [*_rows(over), *_vertical_columns(rest)]]  # a column is a row of its own
+    else:
+        rows = []
+        for at in _rows(atoms):
+            ln = at.lines[0]
+            if rows:
+                r = rows[-1]
+                top, bot = min(x.box[1] for x in r), max(x.box[3] for x in r)
+                if min(bot, ln.box[3]) - max(top, ln.box[1]) > 0.5 * min(bot - top, ln.box[3] - ln.box[1]):
+                    r.append(ln)
+                    continue
+            rows.append([ln])
     row_texts = [" ".join(x.text.strip() for x in r) for r in rows]
     text = "\n".join(row_texts)
     phones = [p.strip() for p in PHONE.findall(text)]
