@@ -134,6 +134,20 @@ class _SureReader:
         return text, self.conf, [(c, 5.0 * i, 5.0 * i + 4, self.conf) for i, c in enumerate(text)]
 
 
+def test_a_page_is_of_unsure_type_by_the_median_of_its_latin_lines_only() -> None:
+    from digitizer.ocr.cascade import LATIN_LINES, UNSURE_TYPE, unsure_of_type
+
+    sure, unsure = UNSURE_TYPE + 0.01, UNSURE_TYPE - 0.01
+    latin = [("the court of common pleas", unsure)] * LATIN_LINES
+    assert unsure_of_type(latin)
+    assert not unsure_of_type(latin[:-1])  # too few Latin lines to judge
+    # Chinese lines, figures and one-letter readings are not asked about, however unsure.
+    assert not unsure_of_type([("本报讯", 0.5), ("1859", 0.5), ("a b", 0.5)] * 20 + [("the court", sure)] * 20)
+    # The median: a few doubtful lines on a page of sure ones leave it to the cascade line by line.
+    assert not unsure_of_type([("the court", 0.5)] * 10 + [("the court", sure)] * 11)
+    assert unsure_of_type([("the court", 0.5)] * 11 + [("the court", sure)] * 10)
+
+
 @pytest.mark.parametrize(("tiny_conf", "n_lines"), [(0.95, 120), (0.95, 30), (0.995, 120)])
 def test_cascade_reads_a_page_with_the_last_reader_where_the_first_is_unsure_of_its_type(
     tiny_conf: float, n_lines: int
