@@ -154,15 +154,16 @@ def test_cascade_reads_a_page_with_the_last_reader_where_the_first_is_unsure_of_
 ) -> None:
     """Latin lines the first reader is sure enough of line by line (0.95, over the cascade's threshold) but
     unsure of as a page (median under ``UNSURE_TYPE``) are all read by the last one too, on a short page and a
-    long one (where the sample decides); where it is sure, nothing is read twice."""
+    long one; where it is sure, nothing is read twice."""
     from digitizer.ocr.base import OcrLine
+    from digitizer.ocr.cascade import UNSURE_TYPE
 
     log: list[str] = []
     cascade = Cascade([_SureReader("tiny", tiny_conf, log), _SureReader("small", 0.97, log)], 0.93, 2)  # type: ignore[list-item]
     quad = np.array([[0, 0], [300, 0], [300, 30], [0, 30]], np.float32)
     lines = [OcrLine(quad=quad) for _ in range(n_lines)]
     cascade.read([np.full((30, 300 + k, 3), 255, np.uint8) for k in range(n_lines)], lines)
-    if tiny_conf > 0.985:
+    if tiny_conf >= UNSURE_TYPE:
         assert log.count("small") == 0 and all(ln.model == "tiny" for ln in lines)
         return
     assert all((ln.text, ln.model) == ("the small reading", "small") for ln in lines)
