@@ -48,6 +48,13 @@ FAINT_RULE = 0.15
 SPECK = 0.3
 #: Share of a gutter's length along which a rule worn to dots or broken must show to be known as a rule there.
 RULE_SHOWS = 0.1
+#: The thinnest a rule by the gutter's middle is taken to be where a thicker one leaves the rows starting anywhere
+#: (``_flush_right``), in line heights.
+THIN_RULE = 0.12
+#: Thickness (line heights) of a stroke across a gutter that is a fold's crease there, not a line's own ink.
+CREASE = 0.15
+#: How far (line heights) such a stroke must run on either side of the gutter's middle, inked nine tenths of it.
+CREASE_RUN = 1.5
 #: A line taller than this (body line heights) is display type: a head, never cut where a separator ends.
 HEAD_H = 1.3
 #: A separator's ends are looked at again, a step at a time, for up to this many steps: a band at a column's top
@@ -66,6 +73,8 @@ class Separator:
     xs: list[float]
     width: float
     margin: float | None = None
+    #: The thickest stroke (line heights) by the gutter's middle passed over to find that margin (``_first_ink``).
+    thick: float = RULE_WIDTH
     #: Where a rule stands in the gutter, from its middle (pixels), where one shows along it (None: white).
     rule: float | None = None
 
@@ -204,12 +213,12 @@ def find_separators(mask: np.ndarray, quads: list[np.ndarray]) -> list[Separator
         if (len(ch) - 1) * step + band < MIN_RUN_LINES * lh:
             continue
         sep = separator(ch)
-        flush, margin = _flush_right(mask, boxes, sep, body)
+        flush, margin, thick = _flush_right(mask, boxes, sep, body)
         if flush:
             # Judged on what was found strictly; only then are its ends looked at again.
             _extend(ch, still_open, step, band, ink.shape[0])
             sep = separator(ch)
-            sep.margin = margin
+            sep.margin, sep.thick = margin, thick
             sep.rule = _rule_in(mask, sep)
             out.append(sep)
     return out
@@ -283,36 +292,57 @@ def _rule_in(mask: np.ndarray, sep: Separator) -> float | None:
     return float(k - half)
 
 
-def _flush_right(mask: np.ndarray, boxes: np.ndarray, sep: Separator, body: float) -> tuple[bool, float | None]:
+def _flush_right(mask: np.ndarray, boxes: np.ndarray, sep: Separator, body: float) -> tuple[bool, float | None, float]:
     """Whether the lines (``boxes``) right of ``sep`` start flush, as a column's do at its margin (a few
-    indented), and that margin (None where fewer than four lines tell). White that words happen to leave in line
-    down a column (a river) has each row go on wherever its next word starts."""
+    indented), that margin (None where fewer than four lines tell), and the thickest stroke by the gutter's middle
+    passed over to find it. White that words happen to leave in line down a column (a river) has each row go on
+    wherever its next word starts.
+
+    A rule in the gutter as thick as a quarter line is passed over; where the rows then seem to start anywhere
+    (the text touches a rule thinner than that on some rows, so that it is passed over on others only), only
+    strokes of ``THIN_RULE`` are, and the rule is the margin: every row starts at it."""
     H, W = mask.shape[:2]
     yc = (boxes[:, 1] + boxes[:, 3]) / 2
     xs = np.interp(yc, sep.ys, sep.xs)
     # Lines beside it, and across it or starting just right of it (already cut by the detector).
     near = (sep.top <= yc) & (yc <= sep.bottom) & (boxes[:, 0] < xs + 2 * body) & (boxes[:, 2] > xs)
-    starts = []
-    for (_, y0, _, y1), x in zip(boxes[near].tolist(), xs[near].tolist(), strict=True):
-        first = _first_ink(mask, x, y0, y1, body, sep.width / 4)
-        if first is not None:
-            starts.append(first)
-    if len(starts) < 4:
-        return True, None  # too few lines to tell: kept for the reading order, never cut at
-    m = float(np.median(starts))
-    return sum(1 for v in starts if abs(v - m) <= 0.25 * body) >= 0.6 * len(starts), m
+    m = 0.0
+    for thick in (RULE_WIDTH, THIN_RULE):
+        starts = []
+        for (_, y0, _, y1), x in zip(boxes[near].tolist(), xs[near].tolist(), strict=True):
+            first = _first_ink(mask, x, y0, y1, body, sep.width / 4, thick)
+            if first is not None:
+                starts.append(first)
+        if len(starts) < 4:
+            return True, None, thick  # too few lines to tell: kept for the reading order, never cut at
+        m = float(np.median(starts))
+        if sum(1 for v in starts if abs(v - m) <= 0.25 * body) >= 0.6 * len(starts):
+            return True, m, thick
+    return False, m, THIN_RULE
 
 
-def _starts_at(mask: np.ndarray, x: float, y0: float, y1: float, margin: float, body: float, room: float = 0.0) -> bool:
+def _starts_at(
+    mask: np.ndarray,
+    x: float,
+    y0: float,
+    y1: float,
+    margin: float,
+    body: float,
+    room: float = 0.0,
+    thick: float = RULE_WIDTH,
+) -> bool:
     """Whether the line at ``y0..y1`` has its first ink right of ``x`` at ``margin`` (a quarter line either way)."""
-    first = _first_ink(mask, x, y0, y1, body, room)
+    first = _first_ink(mask, x, y0, y1, body, room, thick)
     return first is not None and abs(first - margin) <= 0.25 * body
 
 
-def _first_ink(mask: np.ndarray, x: float, y0: float, y1: float, body: float, room: float = 0.0) -> int | None:
+def _first_ink(
+    mask: np.ndarray, x: float, y0: float, y1: float, body: float, room: float = 0.0, thick: float = RULE_WIDTH
+) -> int | None:
     """The first column right of ``x`` (within three body lines) where the line at ``y0..y1`` has ink in its
-    middle band, passing over a thin stroke standing alone within ``room`` of ``x`` (a gutter's rule, faint or
-    broken into dots, a pixel or two off the gutter's middle; the text beside the gutter starts further on)."""
+    middle band, passing over a stroke standing alone within ``room`` of ``x``, at most ``thick`` of the line
+    thick (a gutter's rule, faint or broken into dots, or thickened by a bitonal scan, a pixel or two off the
+    gutter's middle; the text beside the gutter starts further on)."""
     H, W = mask.shape[:2]
     h = y1 - y0
     my0, my1 = int(max(0, y0 + h / 4)), int(min(H, y1 - h / 4))
@@ -322,7 +352,7 @@ def _first_ink(mask: np.ndarray, x: float, y0: float, y1: float, body: float, ro
     strokes = runs(np.asarray((mask[my0:my1, a:b] > 0).any(axis=0)))
     if len(strokes) > 1:
         (s0, e0), (s1, _) = strokes[0], strokes[1]
-        if s0 <= room and e0 - s0 <= max(1.0, 0.12 * h) and s1 - e0 >= 2:
+        if s0 <= room and e0 - s0 <= max(1.0, thick * h) and s1 - e0 >= 2:
             # A rule goes on above or below the line (dots on a quarter of the rows at least); a letter does not.
             c0, c1 = a + s0 - 1, a + e0 + 1
             above = mask[int(max(0, y0 - h)) : int(max(0, y0)), max(0, c0) : c1] > 0
@@ -343,9 +373,22 @@ def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float, rule: 
     my0, my1 = int(max(0, y0 + h / 4)), int(min(H, y1 - h / 4))
     if gx1 <= gx0 or my1 <= my0:
         return False
-    inked = np.flatnonzero((mask[my0:my1, gx0:gx1] > 0).any(axis=0))
     # The rows above and below, a few columns wider than the gutter's middle: to see white beside a rule there.
     wx0, wx1 = max(0, gx0 - 4), min(W, gx1 + 4)
+    band = mask[my0:my1, gx0:gx1] > 0
+    # A fold's crease across the page is a stroke two or three pixels thick inked right across the gutter and on
+    # through the columns either side, letters or not: it is the paper's, not the line's. (A character's level
+    # stroke, 一 say, across a gutter found down a column of Chinese type, is one character wide.)
+    # Its edges come out of the ink mask ragged: rows inked over most of the gutter beside one inked right across
+    # are the crease's too. Only those rows are left out: a letter across the gutter keeps the rest.
+    share = band.mean(axis=1)
+    across = (share >= 0.6) & ((mask[my0:my1, wx0:wx1] > 0).mean(axis=1) >= 0.6)
+    cx0, cx1 = int(max(0, x - CREASE_RUN * h)), int(min(W, x + CREASE_RUN * h))
+    for a, b in runs(across):
+        on = (mask[my0 + a : my0 + b, cx0:cx1] > 0).any(axis=0).mean()
+        if b - a <= max(2.0, CREASE * h) and share[a:b].max() >= 0.9 and on >= 0.9:
+            band[a:b] = False
+    inked = np.flatnonzero(band.any(axis=0))
     off = gx0 - wx0
     above = mask[int(max(0, y0 - h)) : int(max(0, y0)), wx0:wx1] > 0
     below = mask[int(min(H, y1)) : int(min(H, y1 + h)), wx0:wx1] > 0
@@ -374,7 +417,6 @@ def _clear(mask: np.ndarray, x: float, half: float, y0: float, y1: float, rule: 
         return True
     # A speck of noise (a bitonal scan's salt, a dust mark) or a few dots of a rule too faint to see beside the
     # line is a few pixels; a letter's stroke across the middle band is at least as long as the band is high.
-    band = mask[my0:my1, gx0:gx1] > 0
     return int(band[:, own].sum()) <= max(3.0, SPECK * h)
 
 
@@ -440,7 +482,7 @@ def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Sepa
                 continue
             # Past them, a line of display type is a head over the columns (the separator stops under it).
             if not s.top <= yc <= s.bottom and (
-                h > HEAD_H * body or not _starts_at(mask, x, y0, y1, s.margin, body, s.width / 4)
+                h > HEAD_H * body or not _starts_at(mask, x, y0, y1, s.margin, body, s.width / 4, s.thick)
             ):
                 continue
             # The line's own ink across the gutter, in its middle band: none where it really runs across a gutter.

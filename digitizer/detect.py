@@ -8,7 +8,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .geometry import Box, line_areas, quad_box, share_inside, union
+from .geometry import Box, line_areas, quad_box, runs, share_inside, union
 from .ocr import OcrEngine
 from .ocr.base import OcrLine
 from .resample import shrink
@@ -173,6 +173,8 @@ ACROSS_SHARE = 0.85
 MERGED_SHARE = 0.03
 #: The largest side a page is enlarged to for detection.
 MAX_DET_SIDE = 8192
+#: Height of a drop capital, in the page's usual line heights: set two to four rows deep.
+DROP_CAP_H = (1.8, 5.0)
 
 
 def _lost_lines(quads: list[np.ndarray], probed: list[np.ndarray]) -> tuple[bool, float]:
@@ -233,6 +235,62 @@ def _centre_in(q: np.ndarray, box: Box) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
+def _upright(b: Box) -> np.ndarray:
+    return np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]], np.float32)
+
+
+def split_drop_cap(image: np.ndarray, box: Box, others: list[Box], usual: float) -> list[np.ndarray] | None:
+    """A box the detector drew round a drop capital and the row it begins, parted into the capital's box and the
+    row's; None where ``box`` holds no such thing.
+
+    Beside the capital the detector sees the row, and over a narrow gutter the same row of the next column, as
+    one with the capital: a box three lines high, over the column's next rows (``others`` are the page's other
+    boxes), read as nothing and never cut at the gutter. The capital is a blob of ink at the box's left
+    ``DROP_CAP_H`` lines high; the row is the ink beside it on rows no other line holds, one line high.
+    """
+    H, W = image.shape[:2]
+    x0, y0, x1, y1 = int(max(0, box[0])), int(max(0, box[1])), int(min(W, box[2])), int(min(H, box[3]))
+    if x1 - x0 < 3 * usual or y1 - y0 < DROP_CAP_H[0] * usual:
+        return None
+    patch = image[y0:y1, x0:x1]
+    grey = patch if patch.ndim == 2 else cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY)
+    ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    caps = [
+        (int(s[0]), int(s[1]), int(s[0] + s[2]), int(s[1] + s[3]))
+        for s in stats[1:n]
+        if s[0] <= usual
+        and DROP_CAP_H[0] * usual <= s[3] <= DROP_CAP_H[1] * usual
+        and 0.3 * usual <= s[2] <= 2.5 * usual
+    ]
+    if not caps:
+        return None
+    cap = max(caps, key=lambda c: c[3] - c[1])
+    # The rows the box's other lines hold (their cores: a detected box is padded over its neighbours' edges).
+    held = np.zeros(ink.shape, bool)
+    for o in others:
+        pad = 0.15 * (o[3] - o[1])
+        a0, a1 = int(max(0, o[0] - x0)), int(max(0, o[2] - x0))
+        b0, b1 = int(max(0, o[1] + pad - y0)), int(max(0, o[3] - pad - y0))
+        held[b0:b1, a0:a1] = True
+    rest = (ink > 0) & ~held
+    rest[:, : cap[2] + 1] = False
+    rows = rest.sum(axis=1) >= 3  # a speck or two is no row
+    found = [(a, b) for a, b in runs(rows) if b - a >= 0.4 * usual]
+    if not found:
+        return None
+    a, b = found[0]
+    # The row beside the capital: one line high, its top at the capital's (a capital stands on the row's cap
+    # height, and sinks two to four rows).
+    if b - a > 1.5 * usual or abs(a - cap[1]) > 0.7 * usual:
+        return None
+    cols = np.flatnonzero(rest[a:b].any(axis=0))
+    pad = 0.15 * usual
+    row = (x0 + float(cols[0]) - pad, y0 + a - pad, x0 + float(cols[-1]) + 1 + pad, y0 + b + pad)
+    letter = (x0 + cap[0] - pad, y0 + cap[1] - pad, x0 + cap[2] + pad, y0 + cap[3] + pad)
+    return [_upright(letter), _upright(row)]
+
+
 def redetect_merged(engine: OcrEngine, image: np.ndarray, quads: list[np.ndarray], scale: float) -> list[np.ndarray]:
     """``quads`` with each patch of rows the detector ran together (``merged_rows``) detected again, larger.
 
@@ -254,7 +312,14 @@ def redetect_merged(engine: OcrEngine, image: np.ndarray, quads: list[np.ndarray
         size = (max(32, round((x1 - x0) * k)), max(32, round((y1 - y0) * k)))
         found = [q + np.array([x0, y0], np.float32) for q in _detect_resized(engine, image[y0:y1, x0:x1], size, k > 1)]
         if any(b[3] - b[1] > MERGED_H * usual and b[2] - b[0] > b[3] - b[1] for b in map(quad_box, found)):
-            continue  # the rows run together larger too (or it is display type, a drop capital's): left as found
+            # The rows run together larger too, or it is display type: left as found, but for a drop capital
+            # run together with the row it begins.
+            for i in merged:
+                if _centre_in(quads[i], r):
+                    parts = split_drop_cap(image, boxes[i], [b for k, b in enumerate(boxes) if k != i], usual)
+                    if parts is not None:
+                        out = [q for q in out if q is not quads[i]] + parts
+            continue
         # The patch's pad is context for the detector: what it finds there belongs to the lines around, and so
         # does a piece of a line that runs on out of the patch, cut off at its edge.
         core = (r[0] + 0.5 * usual, r[1] + 0.5 * usual, r[2] - 0.5 * usual, r[3] - 0.5 * usual)

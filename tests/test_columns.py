@@ -41,9 +41,9 @@ def _justified_column(
 
 def _two_columns(gutter_em: float, rule: str) -> tuple[np.ndarray, list[np.ndarray], float, int]:
     """A page of two justified columns 40 lines long under a headline across both; a gutter of ``gutter_em``
-    ems, holding a rule (``none``, ``faint`` broken grey, or ``solid``). Returns the grey page, the lines as a
-    detector that merges the two columns finds them (one box per row, across both), the gutter's x and the
-    headline's row count."""
+    ems, holding a rule (``none``, ``faint`` broken grey, ``solid``, ``dotted``, ``broken``, ``thick``), or white
+    but for a fold's ``crease`` across the page. Returns the grey page, the lines as a detector that merges the
+    two columns finds them (one box per row, across both), the gutter's x and the headline's row count."""
     size = 28
     font = ImageFont.truetype(FONT, size) if Path(FONT).exists() else ImageFont.load_default()
     col_w, gutter, lead, top = 700, round(gutter_em * size), round(1.45 * size), 200
@@ -67,6 +67,11 @@ def _two_columns(gutter_em: float, rule: str) -> tuple[np.ndarray, list[np.ndarr
     elif rule == "dotted":
         for y in range(top - 10, top + 40 * lead, 15):  # worn to dots: a fifth of its rows
             d.rectangle((gx, y, gx + 1, y + 2), fill=60)
+    elif rule == "thick":  # a heavy rule set a little right of the gutter's middle, close to the column beside it
+        d.rectangle((gx + 1, top - 10, gx + 6, top + 40 * lead), fill=0)
+    elif rule == "crease":  # no rule, but a fold's crease across the page through the middle of a row
+        y = top + 20 * lead + size // 2
+        d.rectangle((0, y, W, y + 2), fill=90)
     grey = np.asarray(im)
     quads = [np.array([[70, 50], [W - 70, 50], [W - 70, 50 + lead], [70, 50 + lead]], np.float32)]  # headline
     for r in range(40):
@@ -77,7 +82,16 @@ def _two_columns(gutter_em: float, rule: str) -> tuple[np.ndarray, list[np.ndarr
 
 @pytest.mark.parametrize(
     ("gutter_em", "rule"),
-    [(0.5, "none"), (1.0, "none"), (0.8, "faint"), (0.5, "solid"), (0.5, "dotted"), (0.6, "broken")],
+    [
+        (0.5, "none"),
+        (1.0, "none"),
+        (0.8, "faint"),
+        (0.5, "solid"),
+        (0.5, "dotted"),
+        (0.6, "broken"),
+        (0.6, "crease"),
+        (0.8, "thick"),
+    ],
 )
 def test_lines_across_a_narrow_gutter_or_rule_are_cut_and_the_headline_is_not(gutter_em: float, rule: str) -> None:
     grey, quads, gx, _ = _two_columns(gutter_em, rule)
@@ -249,3 +263,40 @@ def test_heads_side_by_side_are_cut_at_the_rule_between_them_and_a_head_across_i
     else:
         assert len(heads) == 1 and heads[0][1, 0] - heads[0][0, 0] > 1000  # one head across both columns, whole
     assert len([q for q in cut if q[0, 1] >= 250]) == 80
+
+
+def test_a_rule_as_thick_as_a_stem_just_right_of_the_gutters_middle_is_not_where_the_text_starts() -> None:
+    # A bitonal scan thickens a column rule to a sixth of a line, set a pixel or two right of the white's middle
+    # and a few pixels from the column beside it: the lines right of the gutter start at their text, not at the
+    # rule (before, at the rule wherever the gutter's found middle lay left of it, at the text elsewhere, so that
+    # the column's lines seemed to start anywhere and the gutter was taken for a river of word spaces).
+    from digitizer.columns import _first_ink
+
+    h = 30
+    mask = np.zeros((20 * h, 400), np.uint8)
+    mask[:, 202:207] = 255  # the rule, 5 pixels: down the whole page
+    for r in range(20):
+        mask[r * h + 8 : r * h + 22, 214:380] = 255  # each line's text, from its margin
+    for x in (199.0, 201.0, 203.0):  # the gutter's middle as found, band by band
+        assert _first_ink(mask, x, 5 * h + 3, 6 * h - 3, float(h), room=6.0) == 214
+    assert _first_ink(mask, 195.0, 5 * h + 3, 6 * h - 3, float(h), room=6.0) == 202  # too far off: its own ink
+
+
+def test_a_crease_through_a_row_is_no_ink_of_its_own_but_a_level_stroke_of_one_character_is() -> None:
+    # A row of text crossing a white gutter at x = 200, its middle band white there but for a stroke three pixels
+    # thick: a fold's crease, running on through the columns either side, or a character's level stroke (一)
+    # over the gutter, one character wide. The row is cut at the gutter only in the first case.
+    from digitizer.columns import _clear
+
+    h = 30
+    for crease, clear in ((True, True), (False, False)):
+        mask = np.zeros((3 * h, 400), np.uint8)
+        mask[h + 8 : 2 * h - 8, 20:185] = 255  # the letters either side of the gutter
+        mask[h + 8 : 2 * h - 8, 215:380] = 255
+        mask[h + 14 : h + 17, 20:185] = 0  # white in their middle, as between a letter's strokes
+        mask[h + 14 : h + 17, 215:380] = 0
+        if crease:
+            mask[h + 14 : h + 17, :] = 255
+        else:
+            mask[h + 14 : h + 17, 187:213] = 255
+        assert _clear(mask, 200.0, 7.0, float(h), float(2 * h)) is clear, crease

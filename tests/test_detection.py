@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from digitizer.geometry import Box
 from digitizer.ocr.cascade import Cascade
 from digitizer.ocr.detector import _level
 from digitizer.ocr.recognizer import Reading
@@ -373,3 +374,84 @@ def test_a_line_reads_the_same_alone_as_among_other_lines() -> None:
     assert [ln.confidence for ln in together] == pytest.approx([ln.confidence for ln in alone], abs=1e-6)
     for a, b in zip(together, alone, strict=True):
         assert [c.confidence for c in a.chars] == pytest.approx([c.confidence for c in b.chars], abs=1e-6)
+
+
+SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+
+
+def _drop_cap_page(headline: bool = False) -> tuple[np.ndarray, Box, list[Box], int, int]:
+    """Two justified columns 40 rows long, 0.6 em apart, the first opening with a capital three rows deep (or,
+    with ``headline``, under a head set two rows high across both). Returns the grey page, the box a detector
+    draws round the capital and the first row of both columns (or round the head), the boxes of the other rows,
+    the gutter's x and the row height."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    size, lead, top, col_w = 28, 40, 200, 700
+    font = ImageFont.truetype(SERIF, size)
+    gutter = round(0.6 * size)
+    W = 80 + 2 * col_w + gutter + 80
+    im = Image.new("L", (W, top + 42 * lead), 250)
+    d = ImageDraw.Draw(im)
+    words = "the harbour board met on monday to hear the report of its engineer on the new quay".split()
+    rng = np.random.default_rng(7)
+    cap_w = 0
+    if not headline:
+        cap = ImageFont.truetype(SERIF, 3 * lead)
+        cl, ct, cr, cb = d.textbbox((80, top), "T", font=cap)
+        d.text((80, top - (ct - top) + 2), "T", font=cap, fill=0)  # its top on the first row's
+        cap_w = cr - cl + 10
+    else:
+        head = ImageFont.truetype(SERIF, 2 * size)
+        d.text((80, top - 2 * lead), "HARBOUR BOARD HEARS ITS ENGINEER", font=head, fill=0)
+    for col in range(2):
+        for r in range(40):
+            x0 = 80 + col * (col_w + gutter) + (cap_w if col == 0 and r < 3 else 0)
+            width = 80 + col * (col_w + gutter) + col_w - x0
+            ws = [str(w) for w in rng.choice(words, 9)]
+            while sum(d.textlength(w, font=font) for w in ws) + 6 * (len(ws) - 1) > width and len(ws) > 2:
+                ws.pop()
+            space = (width - sum(d.textlength(w, font=font) for w in ws)) / (len(ws) - 1)
+            x = float(x0)
+            for w in ws:
+                d.text((x, top + r * lead), w, font=font, fill=0)
+                x += d.textlength(w, font=font) + space
+    grey = np.asarray(im)
+    right = 80 + 2 * col_w + gutter + 4
+    rows = [(76.0, top + r * lead - 4.0, float(right), top + r * lead + size + 6.0) for r in range(40)]
+    if headline:
+        return grey, (76.0, top - 2 * lead - 6.0, float(right), top - 2.0), rows, 80 + col_w + gutter // 2, lead
+    # The detector runs the capital, the row it begins and the same row of the next column into one box three
+    # rows deep; the rows under it beside the capital it finds as they are.
+    blob = (76.0, top - 4.0, float(right), top + 3 * lead - 4.0)
+    return grey, blob, [(76.0 + cap_w, *rows[r][1:]) for r in (1, 2)] + rows[3:], 80 + col_w + gutter // 2, lead
+
+
+def test_a_drop_capital_run_together_with_its_row_is_parted_and_the_row_cut_at_the_gutter() -> None:
+    from digitizer.columns import cut_at_separators, find_separators
+    from digitizer.detect import split_drop_cap
+    from digitizer.geometry import quad_box
+    from digitizer.straighten import ink_mask
+
+    grey, blob, others, gx, lead = _drop_cap_page()
+    parts = split_drop_cap(grey, blob, others, 32.0)
+    assert parts is not None and len(parts) == 2
+    letter, row = (quad_box(q) for q in parts)
+    assert letter[0] < 90 and 2 * lead < letter[3] - letter[1] < 3 * lead  # the capital, sunk to the third row
+    assert row[1] > 190 and row[3] < 200 + lead  # the first row only, beside it
+    assert row[0] > letter[2] - 5 and row[2] > gx + 600  # on across the gutter, as the detector saw it
+    mask = ink_mask(grey)
+    quads = [*parts, *(np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]], np.float32) for b in others)]
+    cut = [quad_box(q) for q in cut_at_separators(mask, quads, find_separators(mask, quads))]
+    first = sorted((b for b in cut if b[1] < 200 + lead / 2 and b[3] - b[1] < lead), key=lambda b: b[0])
+    assert len(first) == 2 and first[0][2] < gx < first[1][0]  # the first row, in its two columns
+
+
+@pytest.mark.parametrize("headline", [False, True])
+def test_rows_run_together_or_a_head_are_no_drop_capital(headline: bool) -> None:
+    from digitizer.detect import split_drop_cap
+
+    grey, blob, others, _, lead = _drop_cap_page(headline)
+    if not headline:
+        # Three rows of the page's body run together, no capital beside them.
+        blob, others = (others[3][0], others[3][1], others[3][2], others[5][3]), others[:3] + others[6:]
+    assert split_drop_cap(grey, blob, others, 32.0) is None

@@ -156,3 +156,27 @@ def test_old_type_the_tiny_reader_is_unsure_of_is_read_by_the_small_one_too(
     # Of the words read, 0.74 are the page's with the tiny recognizer alone, 0.85 with the cascade line by line,
     # 0.88 with every line read by both (the small one alone, and its detector: 0.88).
     assert right(balanced) >= right(fast) + 0.1, (right(fast), right(balanced))
+
+
+@pytest.mark.timeout(600)
+def test_a_drop_capital_by_a_narrow_gutter_and_a_crease_across_the_columns_keep_them_apart() -> None:
+    # Three columns of a generated 1850s page (greyscale, 198 dpi, gutters of 14 pixels, no rules) under a head
+    # across them. The first column opens with a capital three rows deep, which the detector runs together with
+    # the first row of that column and of the next one into one box, as tall as a head; a fold's crease runs
+    # across the columns lower down, through the gutters, inside a row. Before, neither was cut at the gutters,
+    # and the region was read row by row across the three columns (no paragraph whole).
+    seed = 3100009
+    img, gt = render_historical(seed, "en")
+    arr, aged, _ = age_historical(img, gt, seed, bitonal=False)
+    x0, y0, x1, y1 = 440, 280, 1560, 2100
+    band = cv2.cvtColor(np.ascontiguousarray(arr[y0:y1, x0:x1]), cv2.COLOR_GRAY2BGR)
+    inside = [
+        dict(b, boxes=[[bx[0] - x0, bx[1] - y0, bx[2] - x0, bx[3] - y0] for bx in b["boxes"]])
+        for b in aged["blocks"]
+        if all(x0 <= bx[0] and bx[2] <= x1 and y0 <= bx[1] and bx[3] <= y1 for bx in b["boxes"])
+    ]
+    assert sum(1 for b in inside if b["type"] == "para") >= 8
+    doc = digitizer.convert(band, lang="en")
+    s = score_page(dict(aged, blocks=inside), to_text(doc))
+    assert s["intact"] >= 0.9 and s["order"] >= 0.95, s  # before: intact 0.0, order 0.0
+    assert "The court of common pleas" in to_text(doc)  # the capital begins its paragraph
