@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .geometry import quad_box, runs
+from .geometry import box_quad, quad_box, runs
 
 __all__ = ["Separator", "cut_at_separators", "find_separators", "separator_boxes"]
 
@@ -505,8 +505,7 @@ def cut_at_separators(mask: np.ndarray, quads: list[np.ndarray], seps: list[Sepa
             iy0, iy1 = int(max(0, y0)), int(min(H, y1))
             if ib - ia < 0.5 * h or not (mask[iy0:iy1, ia:ib] > 0).any():
                 continue
-            piece = np.array([[a, y0], [b, y0], [b, y1], [a, y1]], np.float32)
-            out.append(piece)
+            out.append(box_quad((a, y0, b, y1)))
     return out
 
 

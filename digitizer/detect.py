@@ -8,7 +8,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .geometry import Box, line_areas, quad_box, runs, share_inside, union
+from .geometry import Box, box_quad, line_areas, quad_box, runs, share_inside, union
 from .ocr import OcrEngine
 from .ocr.base import OcrLine
 from .resample import shrink
@@ -235,10 +235,6 @@ def _centre_in(q: np.ndarray, box: Box) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def _upright(b: Box) -> np.ndarray:
-    return np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]], np.float32)
-
-
 def split_drop_cap(image: np.ndarray, box: Box, others: list[Box], usual: float) -> list[np.ndarray] | None:
     """A box the detector drew round a drop capital and the row it begins, parted into the capital's box and the
     row's; None where ``box`` holds no such thing.
@@ -269,6 +265,8 @@ def split_drop_cap(image: np.ndarray, box: Box, others: list[Box], usual: float)
     # The rows the box's other lines hold (their cores: a detected box is padded over its neighbours' edges).
     held = np.zeros(ink.shape, bool)
     for o in others:
+        if o[2] <= x0 or o[0] >= x1 or o[3] <= y0 or o[1] >= y1:
+            continue
         pad = 0.15 * (o[3] - o[1])
         a0, a1 = int(max(0, o[0] - x0)), int(max(0, o[2] - x0))
         b0, b1 = int(max(0, o[1] + pad - y0)), int(max(0, o[3] - pad - y0))
@@ -288,7 +286,7 @@ def split_drop_cap(image: np.ndarray, box: Box, others: list[Box], usual: float)
     pad = 0.15 * usual
     row = (x0 + float(cols[0]) - pad, y0 + a - pad, x0 + float(cols[-1]) + 1 + pad, y0 + b + pad)
     letter = (x0 + cap[0] - pad, y0 + cap[1] - pad, x0 + cap[2] + pad, y0 + cap[3] + pad)
-    return [_upright(letter), _upright(row)]
+    return [box_quad(letter), box_quad(row)]
 
 
 def redetect_merged(engine: OcrEngine, image: np.ndarray, quads: list[np.ndarray], scale: float) -> list[np.ndarray]:

@@ -7,7 +7,19 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["Box", "area", "inside", "iou", "line_areas", "overlap", "quad_box", "runs", "share_inside", "union"]
+__all__ = [
+    "Box",
+    "area",
+    "box_quad",
+    "inside",
+    "iou",
+    "line_areas",
+    "overlap",
+    "quad_box",
+    "runs",
+    "share_inside",
+    "union",
+]
 
 #: An axis-aligned box, ``(x0, y0, x1, y1)`` in pixels.
 Box = tuple[float, float, float, float]
@@ -16,6 +28,11 @@ Box = tuple[float, float, float, float]
 def quad_box(q: np.ndarray) -> Box:
     """The smallest box around a quadrilateral's (or any point set's) points, ``(n, 2)``."""
     return float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())
+
+
+def box_quad(b: Sequence[float]) -> np.ndarray:
+    """An upright box ``(x0, y0, x1, y1)`` as a quadrilateral, clockwise from top left (``float32``)."""
+    return np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]], np.float32)
 
 
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .geometry import Box, area, line_areas, overlap, union
+from .geometry import Box, area, box_quad, line_areas, overlap, union
 from .layout import Layout, TLine
 from .ocr.base import CharBox, OcrLine
 from .script import is_wide
@@ -542,7 +542,7 @@ def merge_tlines(a: TLine, b: TLine) -> TLine:
     oa, ob = a.ocr, b.ocr
     sep = "" if (oa.text and ob.text and (is_wide(oa.text[-1]) or is_wide(ob.text[0]))) else " "
     box = union([a.box, b.box])
-    quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]], np.float32)
+    quad = box_quad(box)
     chars = list(oa.chars)
     if sep and oa.chars and ob.chars:
         x = float(oa.chars[-1].quad[:, 0].max())

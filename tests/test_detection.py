@@ -429,7 +429,7 @@ def _drop_cap_page(headline: bool = False) -> tuple[np.ndarray, Box, list[Box], 
 def test_a_drop_capital_run_together_with_its_row_is_parted_and_the_row_cut_at_the_gutter() -> None:
     from digitizer.columns import cut_at_separators, find_separators
     from digitizer.detect import split_drop_cap
-    from digitizer.geometry import quad_box
+    from digitizer.geometry import box_quad, quad_box
     from digitizer.straighten import ink_mask
 
     grey, blob, others, gx, lead = _drop_cap_page()
@@ -440,7 +440,7 @@ def test_a_drop_capital_run_together_with_its_row_is_parted_and_the_row_cut_at_t
     assert row[1] > 190 and row[3] < 200 + lead  # the first row only, beside it
     assert row[0] > letter[2] - 5 and row[2] > gx + 600  # on across the gutter, as the detector saw it
     mask = ink_mask(grey)
-    quads = [*parts, *(np.array([[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]], np.float32) for b in others)]
+    quads = [*parts, *(box_quad(b) for b in others)]
     cut = [quad_box(q) for q in cut_at_separators(mask, quads, find_separators(mask, quads))]
     first = sorted((b for b in cut if b[1] < 200 + lead / 2 and b[3] - b[1] < lead), key=lambda b: b[0])
     assert len(first) == 2 and first[0][2] < gx < first[1][0]  # the first row, in its two columns
